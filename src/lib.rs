@@ -1,0 +1,14 @@
+//! alembic-rs: Alembic's migration engine in Rust.
+//!
+//! The core modules know nothing of Python; `py` holds every PyO3 binding and is
+//! compiled only with the `python` feature (maturin enables it).
+
+pub mod config;
+pub mod ddl;
+pub mod ops;
+pub mod revision;
+pub mod runtime;
+pub mod script;
+
+#[cfg(feature = "python")]
+mod py;
