@@ -2,9 +2,16 @@
 
 use pyo3::prelude::*;
 
+mod config;
+mod errors;
+mod runtime;
+mod script;
+
 /// The private native module, `alembic_rs._native`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    config::register(m)?;
+    script::register(m)?;
     Ok(())
 }

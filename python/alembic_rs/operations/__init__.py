@@ -1,0 +1,5 @@
+"""The ``op.*`` API (``alembic.operations``)."""
+
+from .base import Operations
+
+__all__ = ["Operations"]

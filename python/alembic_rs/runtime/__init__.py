@@ -1,0 +1,1 @@
+"""The migration runtime: ``EnvironmentContext`` and ``MigrationContext``."""

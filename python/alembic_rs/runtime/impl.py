@@ -1,0 +1,161 @@
+"""Where rendered SQL goes: the native sqlx connection, a SQLAlchemy connection, or text.
+
+Every statement is rendered by Rust; this module only routes it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, TextIO
+
+from .. import _native
+
+log = logging.getLogger("alembic.runtime.migration")
+
+# alembic's impl class names, logged as "Context impl PostgresqlImpl."
+IMPL_NAMES = {"postgresql": "PostgresqlImpl", "sqlite": "SQLiteImpl", "mysql": "MySQLImpl"}
+
+
+class MigrationImpl:
+    """Runs or writes the SQL of one migration run, for one dialect.
+
+    ``native`` is a ``_native.Connection`` (online, native), ``sa_connection`` a
+    SQLAlchemy ``Connection`` (online fallback), or neither (offline ``--sql``).
+    """
+
+    command_terminator = ";"
+
+    def __init__(
+        self,
+        dialect: Any,
+        *,
+        as_sql: bool,
+        transactional_ddl: bool | None,
+        output_buffer: TextIO | None,
+        native: Any = None,
+        sa_connection: Any = None,
+        literal_binds: bool = False,
+    ) -> None:
+        self.dialect = dialect
+        self.dialect_name = "mysql" if dialect.name in ("mysql", "mariadb") else dialect.name
+        self.as_sql = as_sql
+        self.native = native
+        self.sa_connection = sa_connection
+        self.output_buffer = output_buffer
+        self.literal_binds = literal_binds
+        if self.dialect_name not in IMPL_NAMES:
+            from ..util import CommandError
+
+            raise CommandError(f"alembic-rs has no SQL renderer for dialect '{dialect.name}'")
+        self.transactional_ddl = (
+            _native.transactional_ddl(self.dialect_name)
+            if transactional_ddl is None
+            else transactional_ddl
+        )
+
+    @property
+    def executor_name(self) -> str:
+        if self.as_sql:
+            return "offline"
+        return "native" if self.native is not None else "sqlalchemy"
+
+    # -- output ------------------------------------------------------------------
+
+    def static_output(self, text: str) -> None:
+        assert self.output_buffer is not None
+        self.output_buffer.write(text + "\n\n")
+        self.output_buffer.flush()
+
+    def emit_begin(self) -> None:
+        self.static_output("BEGIN" + self.command_terminator)
+
+    def emit_commit(self) -> None:
+        self.static_output("COMMIT" + self.command_terminator)
+
+    # -- statements -------------------------------------------------------------
+
+    def exec_sql(self, sql: str) -> int | None:
+        """Run (or, offline, write) one statement rendered by Rust."""
+        if self.as_sql:
+            self.static_output(sql.replace("\t", "    ").strip() + self.command_terminator)
+            return None
+        if self.native is not None:
+            return self.native.execute(sql)
+        result = self.sa_connection.exec_driver_sql(sql)
+        return result.rowcount
+
+    def run_op(self, spec: dict[str, Any]) -> None:
+        """Render an operation spec in Rust and run each statement."""
+        for statement in _native.render_op(json.dumps(spec), self.dialect_name, self.as_sql):
+            self.exec_sql(statement)
+
+    def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
+        """``op.execute`` / ``context.execute``: a string, ``text()`` or a Core construct."""
+        if isinstance(sql, str) and not self.as_sql:
+            return self.exec_sql(sql)
+        return self.exec_construct(sql, execution_options)
+
+    def exec_construct(self, construct: Any, execution_options: dict[str, Any] | None = None) -> Any:
+        """A SQLAlchemy construct Rust has no rule for: SQLAlchemy compiles it (the escape hatch)."""
+        from sqlalchemy import schema, text
+
+        if isinstance(construct, str):
+            construct = text(construct)
+        if self.as_sql:
+            kw: dict[str, Any] = {}
+            if self.literal_binds and not isinstance(construct, schema.DDLElement):
+                kw = {"compile_kwargs": {"literal_binds": True}}
+            compiled = construct.compile(dialect=self.dialect, **kw)
+            self.static_output(
+                str(compiled).replace("\t", "    ").strip() + self.command_terminator
+            )
+            return None
+        if self.native is not None:
+            compiled = construct.compile(
+                dialect=self.dialect, compile_kwargs={"literal_binds": True}
+            )
+            return self.native.execute(str(compiled))
+        conn = self.sa_connection
+        if execution_options:
+            conn = conn.execution_options(**execution_options)
+        return conn.execute(construct)
+
+    # -- transactions (online) -------------------------------------------------------
+
+    def begin(self) -> None:
+        if self.native is not None:
+            self.native.begin()
+        else:
+            self._sa_transaction = self.sa_connection.begin()
+
+    def commit(self) -> None:
+        if self.native is not None:
+            self.native.commit()
+        else:
+            self._sa_transaction.commit()
+
+    def rollback(self) -> None:
+        if self.native is not None:
+            self.native.rollback()
+        else:
+            self._sa_transaction.rollback()
+
+    def in_transaction(self) -> bool:
+        if self.native is not None:
+            return self.native.in_transaction
+        return self.sa_connection.in_transaction()
+
+    # -- reading --------------------------------------------------------------------
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.native is not None:
+            return [tuple(r) for r in self.native.query(sql)]
+        return [tuple(r) for r in self.sa_connection.exec_driver_sql(sql).fetchall()]
+
+    def has_table(self, name: str, schema: str | None) -> bool:
+        if self.native is not None:
+            return self.native.has_table(name, schema)
+        from sqlalchemy import inspect
+
+        return inspect(self.sa_connection).has_table(name, schema=schema)

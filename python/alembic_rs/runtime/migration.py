@@ -1,0 +1,400 @@
+"""``MigrationContext``: runs the planned steps and keeps ``alembic_version`` true."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from .. import _native, util
+from .impl import IMPL_NAMES, MigrationImpl
+
+log = logging.getLogger("alembic.runtime.migration")
+
+
+class MigrationInfo:
+    """What ``on_version_apply`` callbacks receive about one step."""
+
+    def __init__(
+        self,
+        revision_map: Any,
+        is_upgrade: bool,
+        is_stamp: bool,
+        up_revisions: tuple[str, ...],
+        down_revisions: tuple[str, ...],
+    ) -> None:
+        self.revision_map = revision_map
+        self.is_upgrade = is_upgrade
+        self.is_stamp = is_stamp
+        self.up_revision_ids = tuple(up_revisions)
+        self.up_revision_id = self.up_revision_ids[0] if self.up_revision_ids else None
+        self.down_revision_ids = tuple(down_revisions)
+
+    @property
+    def is_migration(self) -> bool:
+        return not self.is_stamp
+
+    @property
+    def source_revision_ids(self) -> tuple[str, ...]:
+        return self.down_revision_ids if self.is_upgrade else self.up_revision_ids
+
+    @property
+    def destination_revision_ids(self) -> tuple[str, ...]:
+        return self.up_revision_ids if self.is_upgrade else self.down_revision_ids
+
+    @property
+    def up_revision(self) -> Any:
+        return self.revision_map.get_revision(self.up_revision_id)
+
+    @property
+    def up_revisions(self) -> tuple[Any, ...]:
+        return self.revision_map.get_revisions(self.up_revision_ids)
+
+    @property
+    def down_revisions(self) -> tuple[Any, ...]:
+        return self.revision_map.get_revisions(self.down_revision_ids)
+
+    @property
+    def source_revisions(self) -> tuple[Any, ...]:
+        return self.revision_map.get_revisions(self.source_revision_ids)
+
+    @property
+    def destination_revisions(self) -> tuple[Any, ...]:
+        return self.revision_map.get_revisions(self.destination_revision_ids)
+
+
+class MigrationStep:
+    """One planned step (a revision's upgrade/downgrade, or a stamp), planned in Rust."""
+
+    def __init__(self, script: Any, native_step: Any) -> None:
+        self._script = script
+        self.native = native_step
+        self.is_upgrade: bool = native_step.is_upgrade
+        self.is_stamp: bool = native_step.is_stamp
+        self.short_log: str = native_step.short_log
+        self._log: str = native_step.log
+
+    @property
+    def is_downgrade(self) -> bool:
+        return not self.is_upgrade
+
+    @property
+    def revision(self) -> Any:
+        return self._script.get_revision(self.native.revision) if self.native.revision else None
+
+    @property
+    def doc(self) -> str | None:
+        rev = self.revision
+        return rev.doc if rev is not None else None
+
+    @property
+    def migration_fn(self) -> Callable[..., Any]:
+        if self.is_stamp:
+            return lambda **kw: None
+        module = self.revision.module
+        return module.upgrade if self.is_upgrade else module.downgrade
+
+    @property
+    def name(self) -> str:
+        return self.migration_fn.__name__
+
+    @property
+    def info(self) -> MigrationInfo:
+        return MigrationInfo(
+            self._script,
+            self.is_upgrade,
+            self.is_stamp,
+            tuple(self.native.up_revisions),
+            tuple(self.native.down_revisions),
+        )
+
+    def __str__(self) -> str:
+        return self._log
+
+
+class _Transaction:
+    """The transaction ``begin_transaction()`` hands out (alembic's ``_ProxyTransaction``)."""
+
+    def __init__(self, context: MigrationContext) -> None:
+        self.context = context
+
+    def commit(self) -> None:
+        self.context._end_transaction(commit=True)
+
+    def rollback(self) -> None:
+        self.context._end_transaction(commit=False)
+
+    def __enter__(self) -> _Transaction:
+        return self
+
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        if self.context._in_native_transaction:
+            self.context._end_transaction(commit=type_ is None)
+
+
+class MigrationContext:
+    """Runs migrations against one database (or into ``--sql`` text)."""
+
+    def __init__(
+        self,
+        dialect: Any,
+        connection: Any,
+        opts: dict[str, Any],
+        environment_context: Any = None,
+        native: Any = None,
+    ) -> None:
+        self.environment_context = environment_context
+        self.opts = opts
+        self.dialect = dialect
+        self.script = opts.get("script")
+        self.as_sql: bool = opts.get("as_sql", False)
+        self._transaction_per_migration = opts.get("transaction_per_migration", False)
+        self.on_version_apply_callbacks = opts.get("on_version_apply", ())
+        self._migrations_fn = opts.get("fn")
+        self.purge = opts.get("purge", False)
+        self.connection = connection
+        self._in_native_transaction = False
+        if self.as_sql:
+            self._in_external_transaction = False
+        else:
+            self._in_external_transaction = native is None and bool(
+                connection is not None and connection.in_transaction()
+            )
+        output_buffer = opts.get("output_buffer") or sys.stdout
+        if "output_encoding" in opts:
+            output_buffer = _EncodedIO(output_buffer, opts["output_encoding"])
+        self.output_buffer = output_buffer
+        self.version_table = opts.get("version_table", "alembic_version")
+        self.version_table_schema = opts.get("version_table_schema")
+        self.version_table_pk = opts.get("version_table_pk", True)
+        self._start_from_rev = opts.get("starting_rev")
+        self.impl = MigrationImpl(
+            dialect,
+            as_sql=self.as_sql,
+            transactional_ddl=opts.get("transactional_ddl"),
+            output_buffer=self.output_buffer,
+            native=native,
+            sa_connection=None if self.as_sql else connection,
+            literal_binds=opts.get("literal_binds", False),
+        )
+        if opts.get("literal_binds") and not self.as_sql:
+            raise util.CommandError("Can't use literal_binds setting without as_sql mode")
+        log.info("Context impl %s.", IMPL_NAMES[self.impl.dialect_name])
+        if self.as_sql:
+            log.info("Generating static SQL")
+        log.info(
+            "Will assume %s DDL.",
+            "transactional" if self.impl.transactional_ddl else "non-transactional",
+        )
+        if not self.as_sql:
+            log.debug("Executor: %s", self.impl.executor_name)
+
+    # -- version table -------------------------------------------------------------
+
+    def _version_sql(self, action: str, version: str | None = None, to: str | None = None) -> str:
+        return _native.version_table_sql(
+            self.impl.dialect_name,
+            action,
+            self.version_table,
+            self.version_table_schema,
+            self.version_table_pk,
+            version,
+            to,
+        )
+
+    def _has_version_table(self) -> bool:
+        return self.impl.has_table(self.version_table, self.version_table_schema)
+
+    def _ensure_version_table(self, purge: bool = False) -> None:
+        if self.as_sql:
+            self.impl.exec_sql(self._version_sql("create"))
+        else:
+            if not self._has_version_table():
+                self._autocommit_scope(lambda: self.impl.exec_sql(self._version_sql("create")))
+            if purge:
+                self._autocommit_scope(lambda: self.impl.exec_sql(self._version_sql("delete_all")))
+
+    def _autocommit_scope(self, fn: Callable[[], Any]) -> None:
+        """Run ``fn`` in its own transaction unless one is open already."""
+        if self.impl.in_transaction() or self._in_external_transaction:
+            fn()
+            return
+        self.impl.begin()
+        try:
+            fn()
+        except BaseException:
+            self.impl.rollback()
+            raise
+        self.impl.commit()
+
+    def get_current_revision(self) -> str | None:
+        heads = self.get_current_heads()
+        if not heads:
+            return None
+        if len(heads) > 1:
+            raise util.CommandError(
+                "Version table '%s' has more than one head present; "
+                "please use get_current_heads()" % self.version_table
+            )
+        return heads[0]
+
+    def get_current_heads(self) -> tuple[str, ...]:
+        if self.as_sql:
+            start = self._start_from_rev
+            if start == "base":
+                start = None
+            elif start is not None and self.script:
+                start = [
+                    self.script.get_revision(s).revision
+                    for s in util.to_list(start) or []
+                    if s not in (None, "base")
+                ]
+            return util.to_tuple(start, default=()) or ()
+        if self._start_from_rev:
+            raise util.CommandError(
+                "Can't specify current_rev to context when using a database connection"
+            )
+        if not self._has_version_table():
+            return ()
+        return tuple(row[0] for row in self.impl.query(self._version_sql("select")))
+
+    def _apply_version_actions(self, actions: list[tuple[str, str | None, str | None]]) -> None:
+        for action, version, to in actions:
+            rows = self.impl.exec_sql(self._version_sql(action, version, to))
+            if action in ("update", "delete") and rows is not None and rows != 1:
+                raise util.CommandError(
+                    "Online migration expected to match one row when %s '%s' in '%s'; %d found"
+                    % (
+                        "deleting" if action == "delete" else "updating",
+                        version,
+                        self.version_table,
+                        rows,
+                    )
+                )
+
+    # -- transactions ------------------------------------------------------------------
+
+    def begin_transaction(self, _per_migration: bool = False) -> Any:
+        """alembic's rules: one transaction per run, or per migration when configured."""
+        if self._in_external_transaction:
+            return nullcontext()
+        if self.impl.transactional_ddl:
+            transaction_now = _per_migration == self._transaction_per_migration
+        else:
+            transaction_now = _per_migration is True
+        if not transaction_now:
+            return nullcontext()
+        if self.as_sql:
+            if not self.impl.transactional_ddl:
+                return nullcontext()
+
+            @contextmanager
+            def begin_commit() -> Iterator[None]:
+                self.impl.emit_begin()
+                yield
+                self.impl.emit_commit()
+
+            return begin_commit()
+        if self._in_native_transaction:
+            return nullcontext()
+        self.impl.begin()
+        self._in_native_transaction = True
+        return _Transaction(self)
+
+    def _end_transaction(self, commit: bool) -> None:
+        if not self._in_native_transaction:
+            return
+        self._in_native_transaction = False
+        if commit:
+            self.impl.commit()
+        else:
+            self.impl.rollback()
+
+    @contextmanager
+    def autocommit_block(self) -> Iterator[None]:
+        """Leave the transaction for statements that cannot run inside one."""
+        was_open = self._in_native_transaction
+        if self.impl.transactional_ddl and self.as_sql:
+            self.impl.emit_commit()
+        elif was_open:
+            self._end_transaction(commit=True)
+        try:
+            yield
+        finally:
+            if self.impl.transactional_ddl and self.as_sql:
+                self.impl.emit_begin()
+            elif was_open:
+                self.impl.begin()
+                self._in_native_transaction = True
+
+    # -- running --------------------------------------------------------------------------
+
+    def stamp(self, script_directory: Any, revision: Any) -> None:
+        heads = self.get_current_heads()
+        if not self.as_sql and not heads:
+            self._ensure_version_table()
+        current = list(heads)
+        for step in script_directory._stamp_revs(revision, heads):
+            current, actions = script_directory._map.update_heads(current, step.native)
+            self._apply_version_actions(actions)
+
+    def run_migrations(self, **kw: Any) -> None:
+        """Run each step from the planner, with its version-table update."""
+        if self.purge:
+            if self.as_sql:
+                raise util.CommandError("Can't use --purge with --sql mode")
+            self._ensure_version_table(purge=True)
+            heads: tuple[str, ...] = ()
+        else:
+            heads = self.get_current_heads()
+            if not self.as_sql and not heads and not self.opts.get("dont_mutate", False):
+                self._ensure_version_table()
+        current = list(heads)
+        assert self._migrations_fn is not None
+        script_map = self.script._map if self.script is not None else None
+        for step in self._migrations_fn(heads, self):
+            with self.begin_transaction(_per_migration=True):
+                if self.as_sql and not current:
+                    self.impl.exec_sql(self._version_sql("create"))
+                log.info("Running %s", step)
+                if self.as_sql:
+                    self.impl.static_output("-- Running %s" % (step.short_log,))
+                step.migration_fn(**kw)
+                current, actions = script_map.update_heads(current, step.native)
+                self._apply_version_actions(actions)
+                for callback in self.on_version_apply_callbacks:
+                    callback(ctx=self, step=step.info, heads=set(current), run_args=kw)
+
+    def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
+        self.impl.execute(sql, execution_options)
+
+    def url_for_display(self) -> str:
+        """The database URL with its password hidden (``current -v``)."""
+        if self.connection is not None:
+            return util.obfuscate_url_pw(self.connection.engine.url)
+        return util.obfuscate_url_pw(self.opts.get("url") or "")
+
+    @property
+    def bind(self) -> Any:
+        return self.connection
+
+    @property
+    def config(self) -> Any:
+        return self.environment_context.config if self.environment_context else None
+
+
+class _EncodedIO:
+    """A text stream written in the configured ``output_encoding``."""
+
+    def __init__(self, stream: Any, encoding: str) -> None:
+        self._stream = stream
+        self._encoding = encoding
+
+    def write(self, text: str) -> None:
+        data = text.encode(self._encoding, "replace").decode(self._encoding)
+        self._stream.write(data)
+
+    def flush(self) -> None:
+        self._stream.flush()

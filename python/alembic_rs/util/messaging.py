@@ -1,0 +1,107 @@
+"""Console output as alembic writes it: ``msg``, ``status``, ``err``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+log = logging.getLogger("alembic.util.messaging")
+logging.getLogger("alembic").addHandler(logging.NullHandler())
+
+
+def _terminal_width() -> int | None:
+    try:
+        import fcntl
+        import struct
+        import termios
+
+        packed = fcntl.ioctl(0, termios.TIOCGWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
+        _h, width, _hp, _wp = struct.unpack("HHHH", packed)
+        return width if width > 0 else None
+    except (ImportError, OSError):
+        return None
+
+
+TERMWIDTH = _terminal_width()
+
+
+def write_outstream(stream: TextIO, *text: str | bytes, quiet: bool = False) -> None:
+    """Write text to a stream in its encoding, replacing what it cannot hold."""
+    if quiet:
+        return
+    encoding = getattr(stream, "encoding", "ascii") or "ascii"
+    for t in text:
+        if not isinstance(t, bytes):
+            t = t.encode(encoding, "replace")
+        try:
+            stream.write(t.decode(encoding))
+        except OSError:
+            # a closed pipe (``| head``): stop writing quietly
+            break
+
+
+@contextmanager
+def status(status_msg: str, newline: bool = False, quiet: bool = False) -> Iterator[None]:
+    """Print ``<msg> ...`` then ``  done`` or ``  FAILED``."""
+    msg(status_msg + " ...", newline, flush=True, quiet=quiet)
+    try:
+        yield
+    except BaseException:
+        if not quiet:
+            write_outstream(sys.stdout, "  FAILED\n")
+        raise
+    else:
+        if not quiet:
+            write_outstream(sys.stdout, "  done\n")
+
+
+def err(message: str, quiet: bool = False) -> None:
+    """Log and print ``FAILED: <message>``, then exit with alembic's status."""
+    log.error(message)
+    msg(f"FAILED: {message}", quiet=quiet)
+    sys.exit(-1)
+
+
+def warn(message: str, stacklevel: int = 2) -> None:
+    warnings.warn(message, UserWarning, stacklevel=stacklevel)
+
+
+def warn_deprecated(message: str, stacklevel: int = 2) -> None:
+    warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
+
+
+def msg(message: str, newline: bool = True, flush: bool = False, quiet: bool = False) -> None:
+    """Print a message, wrapped to the terminal's width when there is one."""
+    if quiet:
+        return
+    if TERMWIDTH is None:
+        write_outstream(sys.stdout, message)
+        if newline:
+            write_outstream(sys.stdout, "\n")
+    else:
+        lines = textwrap.wrap(message, TERMWIDTH, initial_indent="  ", subsequent_indent="  ")
+        for line in lines[:-1]:
+            write_outstream(sys.stdout, line, "\n")
+        write_outstream(sys.stdout, lines[-1] if lines else "", "\n" if newline else "")
+    if flush:
+        sys.stdout.flush()
+
+
+def format_as_comma(value: str | Iterable[str] | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return ", ".join(value)
+
+
+def obfuscate_url_pw(input_url: str) -> str:
+    """The URL with its password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(input_url).render_as_string(hide_password=True)

@@ -1,0 +1,73 @@
+//! One place that maps every core error to the Python exception alembic would raise.
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::config::ConfigError;
+use crate::revision::RevisionError;
+
+/// Build an instance of a Python exception class from `module.class(*args)`.
+fn raise<'py, A>(py: Python<'py>, module: &str, class: &str, args: A) -> PyErr
+where
+    A: IntoPyObject<'py, Target = PyTuple>,
+{
+    let built = py
+        .import(module)
+        .and_then(|m| m.getattr(class))
+        .and_then(|cls| cls.call1(args));
+    match built {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
+/// A `CommandError` with `message`.
+pub fn command_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
+    raise(py, "alembic_rs.util.exc", "CommandError", (message.into(),))
+}
+
+/// Map a revision graph error to alembic's class of the same name.
+pub fn revision_error(py: Python<'_>, err: RevisionError) -> PyErr {
+    const EXC: &str = "alembic_rs.util.exc";
+    match err {
+        RevisionError::Resolution { message, argument } => {
+            raise(py, EXC, "ResolutionError", (message, argument))
+        }
+        RevisionError::MultipleHeads { heads, argument } => {
+            raise(py, EXC, "MultipleHeads", (heads, argument))
+        }
+        RevisionError::RangeNotAncestor { lower, upper } => {
+            raise(py, EXC, "RangeNotAncestorError", (lower, upper))
+        }
+        RevisionError::CycleDetected { revisions } => {
+            raise(py, EXC, "CycleDetected", (revisions,))
+        }
+        RevisionError::DependencyCycleDetected { revisions } => {
+            raise(py, EXC, "DependencyCycleDetected", (revisions,))
+        }
+        RevisionError::LoopDetected { revision } => raise(py, EXC, "LoopDetected", (revision,)),
+        RevisionError::DependencyLoopDetected { revision } => {
+            raise(py, EXC, "DependencyLoopDetected", (revision,))
+        }
+        RevisionError::Other(message) => raise(py, EXC, "RevisionError", (message,)),
+        RevisionError::Command(message) => command_error(py, message),
+    }
+}
+
+/// Map a configuration error: lookups raise `configparser`'s classes (code that uses
+/// `config.file_config` expects them); a broken file is a `CommandError` whose message
+/// names the file and key.
+pub fn config_error(py: Python<'_>, err: ConfigError) -> PyErr {
+    match &err {
+        ConfigError::NoSection { section } => {
+            raise(py, "configparser", "NoSectionError", (section.clone(),))
+        }
+        ConfigError::NoOption { option, section } => raise(
+            py,
+            "configparser",
+            "NoOptionError",
+            (option.clone(), section.clone()),
+        ),
+        _ => command_error(py, err.to_string()),
+    }
+}
