@@ -41,7 +41,9 @@ class PgServer:
 
     def native_url(self, database: str | None = None) -> str:
         """A libpq/sqlx style URL (sqlx rejects an empty host)."""
-        return f"postgres://{self.user}@localhost/{database or self.database}?host={self.socket_dir}"
+        return (
+            f"postgres://{self.user}@localhost/{database or self.database}?host={self.socket_dir}"
+        )
 
 
 _server: PgServer | None = None

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from pgserver import PgServer, pg_server  # noqa: F401  (fixture)
 from runners import Runner, real_alembic
 

@@ -20,8 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from runners import TEMPLATES_DIR, RunResult, Runner, real_alembic
+from runners import TEMPLATES_DIR, Runner, RunResult, real_alembic
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -155,9 +154,11 @@ def test_template_round_trip(runner: Runner, template: str, tmp_path: Path) -> N
         assert ini.get("alembic", "prepend_sys_path") == "."
         assert not (project / "pyproject.toml").exists()
 
-    dbs = {name: tmp_path / f"{name}.db" for name in MULTIDB_NAMES} if multidb else {
-        "alembic": tmp_path / "app.db"
-    }
+    dbs = (
+        {name: tmp_path / f"{name}.db" for name in MULTIDB_NAMES}
+        if multidb
+        else {"alembic": tmp_path / "app.db"}
+    )
     _set_urls(ini_path, {section: _sqlite_url(db, template) for section, db in dbs.items()})
 
     # -- revision ----------------------------------------------------------
@@ -175,8 +176,8 @@ def test_template_round_trip(runner: Runner, template: str, tmp_path: Path) -> N
         doc = str(h["__doc__"])
         assert doc.startswith(("first\n", "second\n"))
         assert f"Revision ID: {rev}\n" in doc
-        assert re.search(rf"^Revises: {down}$", doc, re.M)
-        assert re.search(r"^Create Date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", doc, re.M)
+        assert re.search(rf"^Revises: {down}$", doc, re.MULTILINE)
+        assert re.search(r"^Create Date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", doc, re.MULTILINE)
     if multidb:
         assert h1["def upgrade"] == ["engine_name"] and h1["def downgrade"] == ["engine_name"]
         for name in MULTIDB_NAMES:

@@ -5,13 +5,13 @@ a database migrated to head and must find nothing to change.
 """
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from pgvector.sqlalchemy import Vector
 from sqlmodel import Field, SQLModel
 
-__all__ = ["User", "Document", "Order"]
+__all__ = ["Document", "Order", "User"]
 
 
 def _timestamp() -> Any:
@@ -25,12 +25,12 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (sa.Index("ix_users_email", "email", unique=True),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
     name: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
-    created_at: Optional[datetime] = Field(default=None, sa_column=_timestamp())
-    updated_at: Optional[datetime] = Field(default=None, sa_column=_timestamp())
-    avatar_url: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(500)))
+    created_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    updated_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    avatar_url: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
 
 
 class Document(SQLModel, table=True):
@@ -47,10 +47,10 @@ class Document(SQLModel, table=True):
         ),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     title: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
-    body: Optional[str] = Field(default=None, sa_column=sa.Column(sa.Text()))
-    embedding: Optional[list[float]] = Field(default=None, sa_column=sa.Column(Vector(1536)))
+    body: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    embedding: list[float] | None = Field(default=None, sa_column=sa.Column(Vector(1536)))
 
 
 class Order(SQLModel, table=True):
@@ -58,10 +58,10 @@ class Order(SQLModel, table=True):
 
     __tablename__ = "orders"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(
         sa_column=sa.Column(sa.Integer(), sa.ForeignKey("users.id"), nullable=False)
     )
     # 'pending' | 'processing' | 'completed' | 'cancelled' | 'unknown'
     status: str = Field(sa_column=sa.Column(sa.String(50), nullable=False))
-    created_at: Optional[datetime] = Field(default=None, sa_column=_timestamp())
+    created_at: datetime | None = Field(default=None, sa_column=_timestamp())
