@@ -1,0 +1,1 @@
+"""The sample application whose tables alembic/versions/ create."""
