@@ -26,11 +26,14 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 _VENV_BIN = Path(sys.executable).parent
+
+#: ``assert_same(args, cwd, unordered=False)``: the fixture that fails a test on any difference.
+AssertSame = Callable[..., None]
 
 
 def _default_alembic() -> list[str]:
@@ -41,6 +44,11 @@ def _default_alembic() -> list[str]:
 def _default_ours() -> list[str]:
     exe = _VENV_BIN / "alembic-rs"
     return [str(exe)] if exe.exists() else [shutil.which("alembic-rs") or "alembic-rs"]
+
+
+#: ``ALEMBIC_DIFF_SELF_CHECK=1``: the "ours" side is real alembic too (proving the harness), so
+#: a traceback where alembic has one is expected.
+_SELF_CHECK = os.environ.get("ALEMBIC_DIFF_SELF_CHECK") == "1"
 
 
 def alembic_cmd() -> list[str]:
@@ -72,6 +80,7 @@ def run(prog: Sequence[str], args: Sequence[str], cwd: Path, timeout: float = 12
     env.update({"PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "default", "COLUMNS": "80"})
     proc = subprocess.run(
         [*prog, *args],
+        check=False,
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -79,7 +88,7 @@ def run(prog: Sequence[str], args: Sequence[str], cwd: Path, timeout: float = 12
         timeout=timeout,
     )
     return Run(
-        tuple([*prog, *args]),
+        (*prog, *args),
         proc.stdout.decode("utf-8", "replace"),
         proc.stderr.decode("utf-8", "replace"),
         proc.returncode,
@@ -139,7 +148,7 @@ def normalise_stdout(text: str) -> str:
     return "\n".join(out)
 
 
-_FAILED = re.compile(r"^[ \t]*FAILED: ", re.M)
+_FAILED = re.compile(r"^[ \t]*FAILED: ", re.MULTILINE)
 
 
 def _split_failed(text: str) -> tuple[str, str | None]:
@@ -208,15 +217,49 @@ def outcome(r: Run) -> Outcome:
     )
 
 
+_LABEL_CONFLICT = re.compile(r"Branch name '(.*)' in revision (\w+) already used by revision (\w+)")
+
+
 def _ws(text: str | None) -> str | None:
-    return None if text is None else " ".join(text.split())
+    """Collapse whitespace; make the label-conflict pair order-free (alembic scans a set)."""
+    if text is None:
+        return None
+    text = _LABEL_CONFLICT.sub(
+        lambda m: f"Branch name '{m.group(1)}' in revisions {sorted(m.group(2, 3))}", text
+    )
+    return " ".join(text.split())
 
 
-def compare(oracle: Run, ours: Run) -> list[str]:
-    """Return human-readable differences (empty when ours matches the oracle)."""
+_ENTRY_KEYS = ("Parent:", "Merges:", "Also depends on:", "Branches into:", "Branch names:")
+
+
+def sort_entries(text: str) -> str:
+    """Sort the entries of history/branches output (for graphs where alembic's order varies).
+
+    An entry starts at a ``Rev:`` line in verbose output, else at any unindented line.
+    """
+    lines = text.split("\n")
+    verbose = any(line.startswith("Rev: ") for line in lines)
+    entries: list[list[str]] = []
+    for line in lines:
+        starts = line.startswith("Rev: ") if verbose else bool(line) and line[0] != " "
+        if starts and not line.startswith(_ENTRY_KEYS) or not entries:
+            entries.append([line])
+        else:
+            entries[-1].append(line)
+    return "\n".join("\n".join(e) for e in sorted(entries))
+
+
+def compare(oracle: Run, ours: Run, unordered: bool = False) -> list[str]:
+    """Return human-readable differences (empty when ours matches the oracle).
+
+    ``unordered``: compare output entries as a multiset (alembic's order varies by run).
+    """
     a, b = outcome(oracle), outcome(ours)
     problems: list[str] = []
-    if a.stdout != b.stdout:
+    if unordered and sort_entries(a.stdout) == sort_entries(b.stdout):
+        pass
+    elif a.stdout != b.stdout:
         diff = difflib.unified_diff(
             a.stdout.splitlines(),
             b.stdout.splitlines(),
@@ -229,24 +272,24 @@ def compare(oracle: Run, ours: Run) -> list[str]:
     if a.traceback:
         # alembic crashed; ours must say FAILED: <same message> and exit 1.
         if b.failed is None or _ws(a.failed) != _ws(b.failed):
-            problems.append(
-                f"alembic raised {a.failed!r}; alembic-rs printed FAILED {b.failed!r}"
-            )
-        if b.traceback:
+            problems.append(f"alembic raised {a.failed!r}; alembic-rs printed FAILED {b.failed!r}")
+        if b.traceback and not _SELF_CHECK:
             problems.append("alembic-rs printed a traceback instead of FAILED")
         expected_code = 1
     else:
-        if a.failed != b.failed:
-            problems.append(f"FAILED message differs:\n  alembic:    {a.failed!r}\n"
-                            f"  alembic-rs: {b.failed!r}")
+        if _ws(a.failed) != _ws(b.failed) or (a.failed is None) != (b.failed is None):
+            problems.append(
+                f"FAILED message differs:\n  alembic:    {a.failed!r}\n  alembic-rs: {b.failed!r}"
+            )
         elif a.failed is not None and a.failed_stream != b.failed_stream:
             problems.append(f"FAILED printed on {b.failed_stream}, alembic uses {a.failed_stream}")
         if b.traceback:
             problems.append("alembic-rs printed a traceback:\n" + ours.stderr[-2000:])
         expected_code = a.exit_code
     if b.exit_code != expected_code:
-        problems.append(f"exit code: alembic {a.exit_code} (want {expected_code}), "
-                        f"alembic-rs {b.exit_code}")
+        problems.append(
+            f"exit code: alembic {a.exit_code} (want {expected_code}), alembic-rs {b.exit_code}"
+        )
     if a.warnings != b.warnings:
         problems.append(f"warnings differ:\n  alembic:    {a.warnings}\n  alembic-rs: {b.warnings}")
     if a.stderr_rest != b.stderr_rest and not b.traceback:
@@ -299,11 +342,11 @@ class Oracle:
             self._proc = None
 
 
-def check(oracle: Oracle, args: Sequence[str], cwd: Path) -> list[str]:
+def check(oracle: Oracle, args: Sequence[str], cwd: Path, unordered: bool = False) -> list[str]:
     """Run both sides; return a readable report of differences, prefixed by the command."""
     expected = oracle.run(args, cwd)
     ours = run(ours_cmd(), args, cwd)
-    problems = compare(expected, ours)
+    problems = compare(expected, ours, unordered)
     if not problems:
         return []
     cmd = "$ alembic " + " ".join(shlex.quote(a) for a in args) + f"   (in {cwd})"

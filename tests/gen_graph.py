@@ -39,7 +39,7 @@ _WORDS = (
     "add foreign key",
     "split orders",
     "café schema tweak",
-    'quote "this" and \'that\'',
+    "quote \"this\" and 'that'",
     "percent 100% done",
 )
 
@@ -356,7 +356,7 @@ def make_bad_project(root: Path, kind: str, seed: int, n: int = 8) -> Project:
     elif kind == "missing_down":
         rng.choice(revs[1:]).down = ("deadbeef0000",)
     elif kind == "duplicate_id":
-        copy = RevSpec(**{**revs[-1].__dict__})
+        copy = RevSpec(**revs[-1].__dict__)
         copy.message = "duplicate of the last revision"
         copy.down = (ids[1],)
         revs.append(copy)
