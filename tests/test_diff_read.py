@@ -218,3 +218,23 @@ def test_bad_graph(
         root = tmp_path_factory.mktemp(key)
         project_cache[key] = gen_graph.make_bad_project(root, kind, seed)
     assert_same(args, project_cache[key].root)
+
+
+def test_harness_normalises_only_set_order() -> None:
+    """The comparison forgives alembic's set order, and nothing else."""
+    out = (
+        "Rev: abc (head)\nParent: <base>\nBranch names: b, a\nPath: p\n\nx 1 (lbl1, lbl2) (head)\n"
+    )
+    same = (
+        "Rev: abc (head)\nParent: <base>\nBranch names: a, b\nPath: p\n\nx 1 (lbl2, lbl1) (head)\n"
+    )
+    oracle = difftools.Run(("alembic",), out, "", 0)
+    assert difftools.compare(oracle, difftools.Run(("ours",), same, "", 0)) == []
+    moved = same.replace("(head)\nParent", "\nParent")
+    assert difftools.compare(oracle, difftools.Run(("ours",), moved, "", 0))
+    assert difftools.compare(oracle, difftools.Run(("ours",), same, "", 1))
+    crash = "Traceback (most recent call last):\n  File x\nKeyError: 'deadbeef0000'\n"
+    crashed = difftools.Run(("alembic",), "", crash, 1)
+    failed = difftools.Run(("ours",), "FAILED: 'deadbeef0000'\n", "", 1)
+    assert difftools.compare(crashed, failed) == []
+    assert difftools.compare(crashed, difftools.Run(("ours",), "FAILED: other\n", "", 1))
