@@ -60,10 +60,10 @@ impl Revision {
         branch_labels: Vec<String>,
     ) -> Result<Revision, RevisionError> {
         let revision = revision.into();
-        if down_revisions.iter().any(|d| *d == revision) {
+        if down_revisions.contains(&revision) {
             return Err(RevisionError::LoopDetected { revision });
         }
-        if dependencies.iter().any(|d| *d == revision) {
+        if dependencies.contains(&revision) {
             return Err(RevisionError::DependencyLoopDetected { revision });
         }
         let mut illegal: Vec<char> = revision
