@@ -395,7 +395,9 @@ impl RevisionMap {
     /// Propagate each revision's labels over its branch (alembic's `_add_branches`).
     fn add_branches(&mut self) {
         for i in 0..self.revs.len() {
-            if self.revs[i].branch_labels.is_empty() {
+            // only revisions that declare labels; what they propagate is
+            // everything they carry by now
+            if self.revs[i].orig_branch_labels.is_empty() {
                 continue;
             }
             let labels = self.revs[i].branch_labels.clone();
