@@ -682,7 +682,9 @@ impl RevisionMap {
                     .filter(|k| k.chars().count() > 3 && k.starts_with(rid))
                     .map(|k| (k.as_str(), self.index[k]))
                     .collect();
-                if let (Some(_), Some(b)) = (branch_rev, check_branch) {
+                if let (Some(_), Some(b)) = (branch_rev, check_branch)
+                    && !candidates.is_empty()
+                {
                     let shares = self.lineage_set(Some(b))?;
                     let mut kept = Vec::new();
                     for c in candidates {
@@ -737,8 +739,9 @@ impl RevisionMap {
         Ok(Node::Rev(idx))
     }
 
-    /// The revisions `check_against` names, as `filter_for_lineage` compares against.
-    fn lineage_set(&self, check_against: Option<&str>) -> Result<Vec<Node>, RevisionError> {
+    /// The identifiers `filter_for_lineage` compares against: the branch label, then
+    /// the ids `check_against` resolves to. Resolved lazily, like alembic does.
+    fn lineage_args(&self, check_against: Option<&str>) -> Result<Vec<String>, RevisionError> {
         let ident = match check_against {
             Some(s) => RevIdent::str(s),
             None => RevIdent::None,
@@ -746,12 +749,22 @@ impl RevisionMap {
         let (ids, branch_label) = self.resolve_revision_number(&ident)?;
         let mut shares = Vec::new();
         if let Some(b) = branch_label.filter(|b| !b.is_empty()) {
-            shares.push(self.revision_for_ident(Some(&b), None)?);
+            shares.push(b);
         }
-        for id in &ids {
-            shares.push(self.revision_for_ident(Some(id), None)?);
-        }
+        shares.extend(ids);
         Ok(shares)
+    }
+
+    fn resolve_lineage_args(&self, args: &[String]) -> Result<Vec<Node>, RevisionError> {
+        args.iter()
+            .map(|a| self.revision_for_ident(Some(a), None))
+            .collect()
+    }
+
+    /// The revisions `check_against` names, as `filter_for_lineage` compares against.
+    fn lineage_set(&self, check_against: Option<&str>) -> Result<Vec<Node>, RevisionError> {
+        let args = self.lineage_args(check_against)?;
+        self.resolve_lineage_args(&args)
     }
 
     /// alembic's `_shares_lineage`: `target` is an ancestor or descendant of (or
@@ -788,7 +801,11 @@ impl RevisionMap {
         check_against: Option<&str>,
         include_dependencies: bool,
     ) -> Result<Vec<usize>, RevisionError> {
-        let shares = self.lineage_set(check_against)?;
+        let args = self.lineage_args(check_against)?;
+        if targets.is_empty() || args.is_empty() {
+            return Ok(targets.to_vec());
+        }
+        let shares = self.resolve_lineage_args(&args)?;
         Ok(targets
             .iter()
             .copied()
@@ -803,13 +820,21 @@ impl RevisionMap {
         check_against: Option<&str>,
         include_dependencies: bool,
     ) -> Result<Vec<String>, RevisionError> {
-        let shares = self.lineage_set(check_against)?;
+        let args = self.lineage_args(check_against)?;
+        if targets.is_empty() || args.is_empty() {
+            return Ok(targets.to_vec());
+        }
+        let mut shares: Option<Vec<Node>> = None;
         let mut out = Vec::new();
         for t in targets {
             let Node::Rev(i) = self.revision_for_ident(Some(t), None)? else {
                 continue;
             };
-            if self.shares_lineage(i, &shares, include_dependencies) {
+            if shares.is_none() {
+                shares = Some(self.resolve_lineage_args(&args)?);
+            }
+            let shares = shares.as_deref().unwrap_or_default();
+            if self.shares_lineage(i, shares, include_dependencies) {
                 out.push(t.clone());
             }
         }
