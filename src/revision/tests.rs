@@ -472,5 +472,151 @@ fn ten_thousand_revisions_build_fast() {
     let steps = map.upgrade_steps("heads", &[]).unwrap();
     assert_eq!(steps.len(), n);
     // generous bound for unoptimized builds on a shared machine
+    eprintln!("10k revisions built in {built:?}");
     assert!(built.as_millis() < 2000, "build took {built:?}");
+}
+
+fn simple_map(specs: &[(&str, &[&str], &[&str], &[&str])]) -> Result<RevisionMap, RevisionError> {
+    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let revs = specs
+        .iter()
+        .map(|(r, d, deps, l)| {
+            Revision::new(*r, v(d), v(deps), v(l))
+                .unwrap()
+                .with_longdoc(format!("{r} doc\n\nmore"))
+                .with_path(format!("/v/{r}.py"))
+        })
+        .collect();
+    RevisionMap::new(revs)
+}
+
+#[test]
+fn missing_down_revision_names_the_script_as_alembic_warns() {
+    // alembic 1.20.1 CLI: "UserWarning: Revision zzzz9999 referenced from
+    // zzzz9999 -> bbbb2222 (head), second is not present" then KeyError
+    let revs = vec![
+        Revision::new("aaaa1111", vec![], vec![], vec![]).unwrap(),
+        Revision::new("bbbb2222", vec!["zzzz9999".into()], vec![], vec![])
+            .unwrap()
+            .with_longdoc("second\n\nmore"),
+    ];
+    let err = RevisionMap::new(revs).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Revision zzzz9999 referenced from zzzz9999 -> bbbb2222 (head), second is not present"
+    );
+}
+
+#[test]
+fn ambiguous_prefix_per_entry_point() {
+    let map = simple_map(&[
+        ("0a001111", &[], &[], &[]),
+        ("0a002222", &["0a001111"], &[], &[]),
+    ])
+    .unwrap();
+    // the map itself says which revisions match...
+    assert_eq!(
+        map.get_revision("0a00").unwrap_err().to_string(),
+        "Multiple revisions start with '0a00': '0a001111', '0a002222'..."
+    );
+    // ...but every command goes through _catch_revision_errors, which replaces
+    // a ResolutionError's message with "Can't locate revision identified by"
+    let cant = "Can't locate revision identified by '0a00'";
+    assert_eq!(map.show_lines("0a00").unwrap_err().to_string(), cant);
+    assert_eq!(
+        map.upgrade_steps("0a00", &[]).unwrap_err().to_string(),
+        cant
+    );
+    assert_eq!(
+        map.walk_revisions("0a00", "heads").unwrap_err().to_string(),
+        cant
+    );
+    // the four-character rule applies to the candidates, not to the prefix given
+    assert_eq!(
+        map.get_revision("0a0").unwrap_err().to_string(),
+        "Multiple revisions start with '0a0': '0a001111', '0a002222'..."
+    );
+    assert_eq!(
+        map.get_revision("zz").unwrap_err().to_string(),
+        "No such revision or branch 'zz'; please ensure at least four characters are present for partial revision identifier matches"
+    );
+}
+
+#[test]
+fn merge_then_unmerge_version_actions() {
+    let map = simple_map(&[
+        ("a", &[], &[], &[]),
+        ("b1", &["a"], &[], &[]),
+        ("b2", &["a"], &[], &[]),
+        ("m", &["b1", "b2"], &[], &[]),
+    ])
+    .unwrap();
+    let heads = vec!["b1".to_string(), "b2".to_string()];
+    let steps = map.upgrade_steps("heads", &heads).unwrap();
+    assert_eq!(
+        steps,
+        vec![Step::Revision {
+            revision: "m".into(),
+            is_upgrade: true
+        }]
+    );
+    let mut hm = HeadMaintainer::new(&heads);
+    let actions = hm.update_to_step(&map, &steps[0]).unwrap();
+    assert_eq!(
+        actions,
+        vec![
+            super::VersionAction::Delete("b1".into()),
+            super::VersionAction::Update {
+                from: "b2".into(),
+                to: "m".into()
+            }
+        ]
+    );
+    assert_eq!(hm.heads(), &["m".to_string()]);
+    // walking down from a merge point is ambiguous; name the target
+    assert_eq!(
+        map.downgrade_steps("-1", &["m".to_string()])
+            .unwrap_err()
+            .to_string(),
+        "Ambiguous walk"
+    );
+    let down = map.downgrade_steps("b1", &["m".to_string()]).unwrap();
+    let actions = hm.update_to_step(&map, &down[0]).unwrap();
+    assert_eq!(
+        actions,
+        vec![
+            super::VersionAction::Insert("b1".into()),
+            super::VersionAction::Update {
+                from: "m".into(),
+                to: "b2".into()
+            }
+        ]
+    );
+    assert_eq!(down[0].short_log(&map), "downgrade m -> b1, b2");
+    assert_eq!(steps[0].describe(&map), "upgrade b1, b2 -> m, m doc");
+}
+
+#[test]
+fn history_range_errors() {
+    let map = simple_map(&[("a1111", &[], &[], &[]), ("b2222", &["a1111"], &[], &[])]).unwrap();
+    assert_eq!(
+        map.history_lines(Some("a1111"), false, false, &[])
+            .unwrap_err()
+            .to_string(),
+        "History range requires [start]:[end], [start]:, or :[end]"
+    );
+    assert_eq!(
+        map.history_lines(Some("b2222:a1111"), false, false, &[])
+            .unwrap_err()
+            .to_string(),
+        "Requested range b2222:a1111 does not refer to ancestor/descendant revisions along the same branch"
+    );
+    assert_eq!(
+        map.history_lines(Some("a1111:"), false, false, &[])
+            .unwrap(),
+        vec![
+            "a1111 -> b2222 (head), b2222 doc".to_string(),
+            "<base> -> a1111, a1111 doc".to_string()
+        ]
+    );
 }
