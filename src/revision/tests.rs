@@ -476,7 +476,10 @@ fn ten_thousand_revisions_build_fast() {
     assert!(built.as_millis() < 2000, "build took {built:?}");
 }
 
-fn simple_map(specs: &[(&str, &[&str], &[&str], &[&str])]) -> Result<RevisionMap, RevisionError> {
+/// (revision, down revisions, depends_on, branch labels)
+type Spec<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+
+fn simple_map(specs: &[Spec]) -> Result<RevisionMap, RevisionError> {
     let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let revs = specs
         .iter()
