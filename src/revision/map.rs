@@ -631,7 +631,7 @@ impl RevisionMap {
     }
 
     /// `get_revision` on any identifier, as a node.
-    pub(crate) fn resolve_one(&self, id: &RevIdent) -> Result<Node, RevisionError> {
+    pub fn resolve_one(&self, id: &RevIdent) -> Result<Node, RevisionError> {
         let (resolved, branch_label) = self.resolve_revision_number(id)?;
         if resolved.len() > 1 {
             return Err(RevisionError::MultipleHeads {
@@ -839,6 +839,24 @@ impl RevisionMap {
             }
         }
         Ok(out)
+    }
+
+    /// alembic's `_shares_lineage` on identifiers: `target` is an ancestor or
+    /// descendant of (or equal to) one of `against` (empty `against`: true).
+    pub fn shares_lineage_ids(
+        &self,
+        target: &str,
+        against: &[String],
+        include_dependencies: bool,
+    ) -> Result<bool, RevisionError> {
+        if against.is_empty() {
+            return Ok(true);
+        }
+        let Node::Rev(t) = self.revision_for_ident(Some(target), None)? else {
+            return Ok(false);
+        };
+        let against = self.resolve_lineage_args(against)?;
+        Ok(self.shares_lineage(t, &against, include_dependencies))
     }
 
     /// Walk `steps` up (positive) or down (negative) from `start` (alembic's `_walk`).

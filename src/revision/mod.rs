@@ -16,7 +16,7 @@ mod walk;
 mod tests;
 
 pub use error::{CatchRevisionErrors, RevisionError};
-pub use heads::{HeadMaintainer, VersionAction};
+pub use heads::{HeadMaintainer, VersionAction, plan_version_actions};
 pub use map::{Node, RevIdent, RevisionMap};
 pub use plan::Step;
 
