@@ -1,0 +1,14 @@
+"""alembic-rs: Alembic, the SQLAlchemy migration tool, on a Rust core.
+
+``from alembic_rs import command, Config`` works like ``alembic.command`` and
+``alembic.config.Config``.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import command  # noqa: E402
+from .config import Config  # noqa: E402
+
+__all__ = ["Config", "__version__", "command"]
