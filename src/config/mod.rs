@@ -4,6 +4,7 @@
 
 mod error;
 mod ini;
+pub mod pyformat;
 pub(crate) mod pytext;
 
 pub use error::ConfigError;
