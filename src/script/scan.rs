@@ -267,3 +267,192 @@ fn list_py_dir(root: &Path, recursive: bool, sourceless: bool, out: &mut Vec<Pat
         list_py_dir(&sub, recursive, sourceless, out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LAYOUT: [&str; 18] = [
+        "versions/b_rev.py",
+        "versions/a_rev.py",
+        "versions/__init__.py",
+        "versions/.#lock.py",
+        "versions/README",
+        "versions/notes.txt",
+        "versions/c_rev.pyc",
+        "versions/a_rev.pyc",
+        "versions/d.pyo",
+        "versions/d.pyc",
+        "versions/e.pyo",
+        "versions/__pycache__/a_rev.cpython-311.pyc",
+        "versions/__pycache__/z_only.cpython-311.pyc",
+        "versions/sub/x_rev.py",
+        "versions/sub/deeper/y_rev.py",
+        "versions/asub/w.py",
+        "versions/Zupper.py",
+        "other/m.py",
+    ];
+
+    // Generated with alembic 1.20.1's `ScriptDirectory._load_revisions` on the same layout
+    // (module loading stubbed), version_locations = [versions, other, missing].
+    #[allow(clippy::type_complexity)]
+    const EXPECTED: &[(bool, bool, &[&str], &[&str])] = &[
+        (
+            false,
+            false,
+            &[
+                "versions/Zupper.py",
+                "versions/a_rev.py",
+                "versions/b_rev.py",
+                "other/m.py",
+            ],
+            &[
+                "File ROOT/versions/b_rev.py loaded twice! ignoring. Please ensure version_locations is unique.",
+            ],
+        ),
+        (
+            false,
+            true,
+            &[
+                "versions/Zupper.py",
+                "versions/a_rev.py",
+                "versions/b_rev.py",
+                "versions/c_rev.pyc",
+                "versions/d.pyc",
+                "versions/e.pyo",
+                "versions/__pycache__/z_only.cpython-311.pyc",
+                "other/m.py",
+            ],
+            &[
+                "File ROOT/versions/b_rev.py loaded twice! ignoring. Please ensure version_locations is unique.",
+            ],
+        ),
+        (
+            true,
+            false,
+            &[
+                "versions/Zupper.py",
+                "versions/a_rev.py",
+                "versions/b_rev.py",
+                "versions/asub/w.py",
+                "versions/sub/x_rev.py",
+                "versions/sub/deeper/y_rev.py",
+                "other/m.py",
+            ],
+            &[
+                "File ROOT/versions/b_rev.py loaded twice! ignoring. Please ensure version_locations is unique.",
+            ],
+        ),
+        (
+            true,
+            true,
+            &[
+                "versions/Zupper.py",
+                "versions/a_rev.py",
+                "versions/b_rev.py",
+                "versions/c_rev.pyc",
+                "versions/d.pyc",
+                "versions/e.pyo",
+                "versions/__pycache__/z_only.cpython-311.pyc",
+                "versions/asub/w.py",
+                "versions/sub/x_rev.py",
+                "versions/sub/deeper/y_rev.py",
+                "other/m.py",
+            ],
+            &[
+                "File ROOT/versions/b_rev.py loaded twice! ignoring. Please ensure version_locations is unique.",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn scan_matches_alembic_order_and_filters() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(tmp.path()).unwrap();
+        for f in LAYOUT {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, "revision = 'x'\ndown_revision = None\n").unwrap();
+        }
+        std::os::unix::fs::symlink(
+            root.join("versions/b_rev.py"),
+            root.join("versions/link.py"),
+        )
+        .unwrap();
+        let dirs = [
+            root.join("versions"),
+            root.join("other"),
+            root.join("missing"),
+        ];
+        for (recursive, sourceless, want_paths, want_warnings) in EXPECTED {
+            let scan = scan_with_warnings(&dirs, *recursive, *sourceless).unwrap();
+            let got: Vec<String> = scan
+                .items
+                .iter()
+                .map(|i| i.path.strip_prefix(&root).unwrap().display().to_string())
+                .collect();
+            assert_eq!(
+                &got, want_paths,
+                "recursive={recursive} sourceless={sourceless}"
+            );
+            let root_str = root.display().to_string();
+            let warnings: Vec<String> = scan
+                .warnings
+                .iter()
+                .map(|w| w.replace(&root_str, "ROOT"))
+                .collect();
+            assert_eq!(&warnings, want_warnings);
+            for item in &scan.items {
+                assert_eq!(item.is_source, item.path.extension().unwrap() == "py");
+            }
+        }
+
+        let (loaded, _) = load_version_locations(&dirs, false, true).unwrap();
+        assert!(matches!(loaded[0].header, HeaderParse::Parsed(_)));
+        assert!(matches!(loaded[3].header, HeaderParse::NeedsImport(_)));
+    }
+
+    #[test]
+    fn missing_script_directory_message() {
+        let err = check_script_directory(Path::new("/nonexistent/alembic")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Path doesn't exist: /nonexistent/alembic.  Please use the 'init' command to \
+             create a new scripts folder."
+        );
+        assert!(check_script_directory(Path::new("/")).is_ok());
+    }
+
+    /// Timing of scan + parse over 10,000 generated scripts; run with `--ignored`.
+    #[test]
+    #[ignore]
+    fn ten_thousand_scripts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut prev = "None".to_string();
+        for i in 0..10_000 {
+            let rev = format!("{i:012x}");
+            let body = format!(
+                "\"\"\"revision {i}\n\nRevision ID: {rev}\nRevises: {prev}\nCreate Date: 2025-01-15\n\n\"\"\"\n\
+                 from typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\n\n\
+                 revision: str = '{rev}'\ndown_revision: Union[str, Sequence[str], None] = {prev}\n\
+                 branch_labels: Union[str, Sequence[str], None] = None\n\
+                 depends_on: Union[str, Sequence[str], None] = None\n\n\n\
+                 def upgrade() -> None:\n    op.add_column('t{i}', sa.Column('c', sa.String(50), nullable=True))\n\
+                 \n\ndef downgrade() -> None:\n    op.drop_column('t{i}', 'c')\n"
+            );
+            fs::write(tmp.path().join(format!("{rev}_revision_{i}.py")), body).unwrap();
+            prev = format!("'{rev}'");
+        }
+        let start = std::time::Instant::now();
+        let (loaded, _) =
+            load_version_locations(&[tmp.path().to_path_buf()], false, false).unwrap();
+        let elapsed = start.elapsed();
+        assert_eq!(loaded.len(), 10_000);
+        assert!(
+            loaded
+                .iter()
+                .all(|l| matches!(l.header, HeaderParse::Parsed(_)))
+        );
+        eprintln!("scan + parse of 10,000 scripts: {elapsed:?}");
+    }
+}
