@@ -1,0 +1,1 @@
+"""alembic_rs.operations: operation specs for the Rust renderer."""
