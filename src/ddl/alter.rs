@@ -2,7 +2,7 @@
 //! column (CHANGE / MODIFY) on MySQL.
 
 use super::compiler::Compiler;
-use super::{DdlError, Dialect, SQLITE_NO_ALTER};
+use super::{DdlError, Dialect};
 use crate::ops::{AlterColumn, Constraint, ConstraintType, DropConstraint, TypeClass};
 
 /// The statements for `a`, including drops and adds of type-bound constraints.
@@ -40,7 +40,10 @@ fn drop_type_bound(
     k: &Constraint,
 ) -> Result<Option<String>, DdlError> {
     // MySQL skips type-bound CHECKs; SQLite cannot ALTER them, and alembic ignores them there.
-    if matches!(c.dialect, Dialect::Sqlite | Dialect::Mysql | Dialect::Mariadb) {
+    if matches!(
+        c.dialect,
+        Dialect::Sqlite | Dialect::Mysql | Dialect::Mariadb
+    ) {
         return Ok(None);
     }
     let (name, type_) = match k {
@@ -61,9 +64,6 @@ fn drop_type_bound(
         schema: schema.map(str::to_string),
         if_exists: false,
     };
-    if c.dialect == Dialect::Sqlite {
-        return Err(DdlError::NotSupported(SQLITE_NO_ALTER.into()));
-    }
     Ok(Some(format!(
         "ALTER TABLE {} DROP CONSTRAINT {}",
         c.prep.format_table(&dc.table_name, schema),
@@ -166,7 +166,10 @@ fn mysql(c: &Compiler, a: &AlterColumn) -> Result<Vec<String>, DdlError> {
         };
         let nullable = a.nullable.or(a.existing_nullable).unwrap_or(true);
         let mut spec = format!("{} {}", t.sql, if nullable { "NULL" } else { "NOT NULL" });
-        if a.autoincrement.or(a.existing_autoincrement).unwrap_or(false) {
+        if a.autoincrement
+            .or(a.existing_autoincrement)
+            .unwrap_or(false)
+        {
             spec.push_str(" AUTO_INCREMENT");
         }
         let default = match &a.server_default {
@@ -197,7 +200,10 @@ fn mysql(c: &Compiler, a: &AlterColumn) -> Result<Vec<String>, DdlError> {
         || a.autoincrement.is_some()
         || a.comment.is_some()
     {
-        Ok(vec![format!("ALTER TABLE {table} MODIFY {col} {}", colspec()?)])
+        Ok(vec![format!(
+            "ALTER TABLE {table} MODIFY {col} {}",
+            colspec()?
+        )])
     } else if let Some(sd) = &a.server_default {
         Ok(vec![match sd {
             Some(d) => format!(

@@ -123,7 +123,11 @@ impl Compiler {
         }
         let mut text = format!(
             "GENERATED {} AS IDENTITY",
-            if identity.always { "ALWAYS" } else { "BY DEFAULT" }
+            if identity.always {
+                "ALWAYS"
+            } else {
+                "BY DEFAULT"
+            }
         );
         if !opts.is_empty() {
             text.push_str(&format!(" ({})", opts.join(" ")));
@@ -290,7 +294,10 @@ impl Compiler {
     }
 
     fn col_list(&self, cols: &[String]) -> String {
-        cols.iter().map(|c| self.q(c)).collect::<Vec<_>>().join(", ")
+        cols.iter()
+            .map(|c| self.q(c))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// A table constraint; `None` when the dialect leaves it out (SQLite cross-schema FKs).
@@ -320,10 +327,10 @@ impl Compiler {
         );
         text.push_str(&self.include(&pk.postgresql_include));
         text.push_str(&self.deferrability(&pk.deferrability));
-        if self.is_mysql() {
-            if let Some(u) = &pk.mysql_using {
-                text.push_str(&format!(" USING {}", self.q(u)));
-            }
+        if self.is_mysql()
+            && let Some(u) = &pk.mysql_using
+        {
+            text.push_str(&format!(" USING {}", self.q(u)));
         }
         text
     }
@@ -484,10 +491,10 @@ impl Compiler {
             text.push_str(&consts);
         }
         text.push_str("\n)");
-        if self.is_mysql() {
-            if let Some(c) = &t.comment {
-                text.push_str(&format!("COMMENT={}", self.lit(c)));
-            }
+        if self.is_mysql()
+            && let Some(c) = &t.comment
+        {
+            text.push_str(&format!("COMMENT={}", self.lit(c)));
         }
         text.push_str("\n\n");
         Ok(text)
@@ -651,7 +658,9 @@ mod tests {
     fn mysql_default_wrapping_rules() {
         assert!(starts_with_precision_now("NOW(6)"));
         assert!(!starts_with_precision_now("now()"));
-        assert!(has_on_update("CURRENT_TIMESTAMP ON  UPDATE CURRENT_TIMESTAMP"));
+        assert!(has_on_update(
+            "CURRENT_TIMESTAMP ON  UPDATE CURRENT_TIMESTAMP"
+        ));
         assert!(!has_on_update("x"));
         assert!(has_non_word_on_first_line("now()"));
         assert!(!has_non_word_on_first_line("abc_1"));

@@ -149,14 +149,22 @@ fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
                 "ALTER TABLE {} ADD COLUMN {}{}",
                 c.prep
                     .format_table_dotted(&a.table_name, a.schema.as_deref()),
-                if a.if_not_exists { "IF NOT EXISTS " } else { "" },
+                if a.if_not_exists {
+                    "IF NOT EXISTS "
+                } else {
+                    ""
+                },
                 c.column_spec(col)
             );
             if a.inline_primary_key && col.primary_key {
                 text.push_str(" PRIMARY KEY");
             }
             if let Some(fk) = &a.inline_references {
-                let col_name = fk.referent_columns.first().map(String::as_str).unwrap_or("");
+                let col_name = fk
+                    .referent_columns
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("");
                 text.push_str(&format!(
                     " REFERENCES {} ({})",
                     c.prep
@@ -182,15 +190,15 @@ fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
             for ix in &a.indexes {
                 out.push(c.create_index(ix));
             }
-            if d == Dialect::Postgresql {
-                if let Some(comment) = &col.comment {
-                    out.push(format!(
-                        "COMMENT ON COLUMN {}.{} IS {}",
-                        c.prep.format_table(&a.table_name, a.schema.as_deref()),
-                        c.q(&col.name),
-                        c.lit(comment)
-                    ));
-                }
+            if d == Dialect::Postgresql
+                && let Some(comment) = &col.comment
+            {
+                out.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    c.prep.format_table(&a.table_name, a.schema.as_deref()),
+                    c.q(&col.name),
+                    c.lit(comment)
+                ));
             }
         }
         Op::DropColumn(dc) => out.push(format!(
@@ -213,7 +221,12 @@ fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
                 schema,
                 constraint,
             } = a;
-            out.extend(add_constraint(c, table_name, schema.as_deref(), constraint)?);
+            out.extend(add_constraint(
+                c,
+                table_name,
+                schema.as_deref(),
+                constraint,
+            )?);
         }
         Op::DropConstraint(dc) => out.push(drop_constraint(c, dc)?),
         Op::RenameTable(r) => {
@@ -223,7 +236,8 @@ fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
             };
             out.push(format!(
                 "ALTER TABLE {} RENAME TO {}",
-                c.prep.format_table_dotted(&r.table_name, r.schema.as_deref()),
+                c.prep
+                    .format_table_dotted(&r.table_name, r.schema.as_deref()),
                 c.prep.format_table_dotted(&r.new_table_name, new_schema)
             ));
         }
@@ -238,8 +252,7 @@ fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
             let table = c.prep.format_table(&b.table_name, b.schema.as_deref());
             for row in &b.rows {
                 let cols: Vec<String> = row.iter().map(|(k, _)| c.q(k)).collect();
-                let vals: Vec<String> =
-                    row.iter().map(|(_, v)| literal::literal(d, v)).collect();
+                let vals: Vec<String> = row.iter().map(|(_, v)| literal::literal(d, v)).collect();
                 out.push(format!(
                     "INSERT INTO {table} ({}) VALUES ({})",
                     cols.join(", "),

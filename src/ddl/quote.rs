@@ -125,7 +125,12 @@ mod tests {
 
     #[test]
     fn reserved_lists_are_sorted() {
-        for d in [Dialect::Postgresql, Dialect::Sqlite, Dialect::Mysql, Dialect::Mariadb] {
+        for d in [
+            Dialect::Postgresql,
+            Dialect::Sqlite,
+            Dialect::Mysql,
+            Dialect::Mariadb,
+        ] {
             let words = Preparer::reserved_words(d);
             assert!(words.windows(2).all(|w| w[0] < w[1]), "{d:?}");
         }

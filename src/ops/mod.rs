@@ -12,6 +12,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// One migration operation, tagged by `"op"` with alembic's method name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
+// plain data parsed once per operation: boxing would only add noise
+#[allow(clippy::large_enum_variant)]
 pub enum Op {
     /// `op.create_table`.
     CreateTable(CreateTable),
@@ -695,10 +697,9 @@ mod tests {
 
     #[test]
     fn op_is_tagged_by_name() {
-        let op: Op = serde_json::from_str(
-            r#"{"op": "drop_column", "table_name": "t", "column_name": "c"}"#,
-        )
-        .unwrap();
+        let op: Op =
+            serde_json::from_str(r#"{"op": "drop_column", "table_name": "t", "column_name": "c"}"#)
+                .unwrap();
         assert!(matches!(op, Op::DropColumn(_)));
         let lit: Literal = serde_json::from_str(r#"{"kind": "int", "value": 3}"#).unwrap();
         assert_eq!(lit, Literal::Int(3));

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import elements, functions, operators
-
 from sqlalchemy.sql.schema import DefaultClause, SchemaConst
 from sqlalchemy.sql.schema import Sequence as SaSequence
 
@@ -343,9 +342,7 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
             mysql_prefix=idx.get_dialect_option(d, "prefix"),
             mysql_length=idx.get_dialect_option(d, "length"),
             mysql_using=idx.get_dialect_option(d, "using", deprecated_fallback="mysql"),
-            mysql_with_parser=idx.get_dialect_option(
-                d, "with_parser", deprecated_fallback="mysql"
-            ),
+            mysql_with_parser=idx.get_dialect_option(d, "with_parser", deprecated_fallback="mysql"),
         )
     return spec
 
@@ -573,9 +570,7 @@ def alter_column(
             spec["drop_constraints"] = _type_bound_constraints(
                 d, table_name, column_name, existing_type, schema
             )
-        spec["add_constraints"] = _type_bound_constraints(
-            d, table_name, column_name, type_, schema
-        )
+        spec["add_constraints"] = _type_bound_constraints(d, table_name, column_name, type_, schema)
     return spec
 
 
@@ -791,9 +786,7 @@ def drop_constraint(
 ) -> dict[str, Any]:
     """Spec of ``op.drop_constraint``."""
     if type_ not in (None, "foreignkey", "primary", "unique", "check"):
-        raise TypeError(
-            "'type' can be one of 'check', 'foreignkey', 'primary', 'unique', None"
-        )
+        raise TypeError("'type' can be one of 'check', 'foreignkey', 'primary', 'unique', None")
     return {
         "op": "drop_constraint",
         "constraint_name": constraint_name,
@@ -903,11 +896,7 @@ def bulk_insert(
     out_rows = []
     for row in rows:
         out_rows.append(
-            [
-                [col.name, _literal(d, row[col.key], col.type)]
-                for col in table.c
-                if col.key in row
-            ]
+            [[col.name, _literal(d, row[col.key], col.type)] for col in table.c if col.key in row]
         )
     return {
         "op": "bulk_insert",
