@@ -1,1 +1,707 @@
-//! ops
+//! The operation model: what an `op.*` call in a revision script asks for, as plain data.
+//!
+//! Python turns alembic-style arguments and SQLAlchemy objects into these values (as JSON);
+//! `crate::ddl` renders them to SQL per dialect. Every name here is unquoted: quoting is the
+//! renderer's job. Pieces of SQL that only SQLAlchemy can produce (a column type, a CHECK
+//! expression, an index expression, a function server default) arrive as finished text.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One migration operation, tagged by `"op"` with alembic's method name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+// plain data parsed once per operation: boxing would only add noise
+#[allow(clippy::large_enum_variant)]
+pub enum Op {
+    /// `op.create_table`.
+    CreateTable(CreateTable),
+    /// `op.drop_table`.
+    DropTable(DropTable),
+    /// `op.add_column`.
+    AddColumn(AddColumn),
+    /// `op.drop_column`.
+    DropColumn(DropColumn),
+    /// `op.alter_column`.
+    AlterColumn(AlterColumn),
+    /// `op.create_index`.
+    CreateIndex(Index),
+    /// `op.drop_index`.
+    DropIndex(DropIndex),
+    /// `op.create_foreign_key`.
+    CreateForeignKey(AddConstraint),
+    /// `op.create_unique_constraint`.
+    CreateUniqueConstraint(AddConstraint),
+    /// `op.create_primary_key`.
+    CreatePrimaryKey(AddConstraint),
+    /// `op.create_check_constraint`.
+    CreateCheckConstraint(AddConstraint),
+    /// `op.create_exclude_constraint` (PostgreSQL).
+    CreateExcludeConstraint(AddConstraint),
+    /// `op.drop_constraint`.
+    DropConstraint(DropConstraint),
+    /// `op.rename_table`.
+    RenameTable(RenameTable),
+    /// `op.create_table_comment`.
+    CreateTableComment(TableComment),
+    /// `op.drop_table_comment`.
+    DropTableComment(TableComment),
+    /// `op.execute`.
+    Execute(Execute),
+    /// `op.bulk_insert`.
+    BulkInsert(BulkInsert),
+}
+
+/// The SQL of a column type, as SQLAlchemy compiled it for the dialect, and its family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeSpec {
+    /// The type's DDL, e.g. `VARCHAR(50)` or `vector(1536)`.
+    pub sql: String,
+    /// The family the renderer needs to know about (SERIAL choice, MySQL TIMESTAMP NULL ...).
+    #[serde(default)]
+    pub class: TypeClass,
+}
+
+/// The type families that change how DDL is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeClass {
+    /// An `Integer` (PostgreSQL SERIAL).
+    Integer,
+    /// A `SmallInteger` (PostgreSQL SMALLSERIAL).
+    SmallInteger,
+    /// A `BigInteger` (PostgreSQL BIGSERIAL).
+    BigInteger,
+    /// A `DateTime` that is not a `TIMESTAMP` (MySQL functional defaults).
+    Datetime,
+    /// A `TIMESTAMP` (MySQL renders `NULL` explicitly; a DateTime too).
+    Timestamp,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// A column's server-side default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ServerDefault {
+    /// A plain Python string: rendered as a quoted string literal.
+    Literal {
+        /// The unquoted string.
+        value: String,
+    },
+    /// A `text()` or SQL expression, already compiled: rendered as is.
+    Sql {
+        /// The SQL text.
+        sql: String,
+    },
+}
+
+/// `Computed(...)`: a generated column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Computed {
+    /// The generating expression, compiled.
+    pub sqltext: String,
+    /// `True` STORED, `False` VIRTUAL, `None` neither.
+    #[serde(default)]
+    pub persisted: Option<bool>,
+}
+
+/// `Identity(...)`: an identity column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Identity {
+    /// GENERATED ALWAYS (else BY DEFAULT).
+    pub always: bool,
+    /// INCREMENT BY.
+    pub increment: Option<i64>,
+    /// START WITH.
+    pub start: Option<i64>,
+    /// MINVALUE.
+    pub minvalue: Option<i64>,
+    /// MAXVALUE.
+    pub maxvalue: Option<i64>,
+    /// NO MINVALUE.
+    pub nominvalue: Option<bool>,
+    /// NO MAXVALUE.
+    pub nomaxvalue: Option<bool>,
+    /// CACHE.
+    pub cache: Option<i64>,
+    /// CYCLE / NO CYCLE.
+    pub cycle: Option<bool>,
+}
+
+/// A column as it appears in CREATE TABLE or ADD COLUMN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// The column name.
+    pub name: String,
+    /// The type.
+    #[serde(rename = "type")]
+    pub type_: TypeSpec,
+    /// NULL allowed.
+    #[serde(default = "yes")]
+    pub nullable: bool,
+    /// Part of the primary key.
+    #[serde(default)]
+    pub primary_key: bool,
+    /// The table's autoincrement column, as the dialect decides it (SERIAL, AUTO_INCREMENT).
+    #[serde(default)]
+    pub autoincrement: bool,
+    /// The server default.
+    #[serde(default)]
+    pub server_default: Option<ServerDefault>,
+    /// The column comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// GENERATED ALWAYS AS.
+    #[serde(default)]
+    pub computed: Option<Computed>,
+    /// GENERATED ... AS IDENTITY.
+    #[serde(default)]
+    pub identity: Option<Identity>,
+    /// Column-level constraints rendered inline after the column (CHECK given in `Column`).
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A table constraint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Constraint {
+    /// PRIMARY KEY.
+    PrimaryKey(PrimaryKey),
+    /// FOREIGN KEY.
+    ForeignKey(ForeignKey),
+    /// UNIQUE.
+    Unique(Unique),
+    /// CHECK.
+    Check(Check),
+    /// EXCLUDE (PostgreSQL).
+    Exclude(Exclude),
+}
+
+/// Options shared by every constraint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Deferrability {
+    /// DEFERRABLE / NOT DEFERRABLE.
+    pub deferrable: Option<bool>,
+    /// INITIALLY <value>.
+    pub initially: Option<String>,
+}
+
+/// PRIMARY KEY (cols).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// The final constraint name, if any.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Deferrability.
+    #[serde(flatten)]
+    pub deferrability: Deferrability,
+    /// PostgreSQL INCLUDE columns.
+    #[serde(default)]
+    pub postgresql_include: Vec<String>,
+    /// MySQL `USING` index type.
+    #[serde(default)]
+    pub mysql_using: Option<String>,
+}
+
+/// FOREIGN KEY (cols) REFERENCES table (cols).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// The final constraint name, if any.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Local column names.
+    pub columns: Vec<String>,
+    /// Schema of the local table (SQLite omits cross-schema keys).
+    #[serde(default)]
+    pub source_schema: Option<String>,
+    /// Referenced table.
+    pub referent_table: String,
+    /// Referenced table's schema.
+    #[serde(default)]
+    pub referent_schema: Option<String>,
+    /// Referenced column names.
+    pub referent_columns: Vec<String>,
+    /// ON DELETE.
+    #[serde(default)]
+    pub ondelete: Option<String>,
+    /// ON UPDATE.
+    #[serde(default)]
+    pub onupdate: Option<String>,
+    /// MATCH.
+    #[serde(default, rename = "match")]
+    pub match_: Option<String>,
+    /// Deferrability.
+    #[serde(flatten)]
+    pub deferrability: Deferrability,
+    /// PostgreSQL NOT VALID.
+    #[serde(default)]
+    pub postgresql_not_valid: bool,
+}
+
+/// UNIQUE (cols).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unique {
+    /// The final constraint name, if any.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Deferrability.
+    #[serde(flatten)]
+    pub deferrability: Deferrability,
+    /// PostgreSQL NULLS [NOT] DISTINCT.
+    #[serde(default)]
+    pub postgresql_nulls_not_distinct: Option<bool>,
+    /// PostgreSQL INCLUDE columns.
+    #[serde(default)]
+    pub postgresql_include: Vec<String>,
+}
+
+/// CHECK (sqltext).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// The final constraint name, if any.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The condition, compiled.
+    pub sqltext: String,
+    /// Deferrability.
+    #[serde(flatten)]
+    pub deferrability: Deferrability,
+    /// PostgreSQL NOT VALID.
+    #[serde(default)]
+    pub postgresql_not_valid: bool,
+}
+
+/// EXCLUDE USING method (element WITH operator, ...) (PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exclude {
+    /// The final constraint name, if any.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `(compiled element, operator)` pairs; an element that is a plain column name is
+    /// given as `{"column": name}` so it is quoted here.
+    pub elements: Vec<(IndexElement, String)>,
+    /// The index method, `gist` by default.
+    #[serde(default = "gist")]
+    pub using: String,
+    /// The WHERE condition, compiled.
+    #[serde(default, rename = "where")]
+    pub where_: Option<String>,
+    /// Operator classes per column name.
+    #[serde(default)]
+    pub ops: BTreeMap<String, String>,
+    /// Deferrability.
+    #[serde(flatten)]
+    pub deferrability: Deferrability,
+}
+
+fn gist() -> String {
+    "gist".to_string()
+}
+
+/// `op.create_table(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTable {
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// Columns in order.
+    pub columns: Vec<Column>,
+    /// Table constraints in render order (the primary key first).
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+    /// Indexes created after the table.
+    #[serde(default)]
+    pub indexes: Vec<Index>,
+    /// Table comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// `prefixes=[...]`, e.g. `TEMPORARY`.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// IF NOT EXISTS.
+    #[serde(default)]
+    pub if_not_exists: bool,
+}
+
+/// `op.drop_table(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DropTable {
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// IF EXISTS.
+    #[serde(default)]
+    pub if_exists: bool,
+}
+
+/// `op.add_column(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddColumn {
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// The new column.
+    pub column: Column,
+    /// IF NOT EXISTS.
+    #[serde(default)]
+    pub if_not_exists: bool,
+    /// The single-column foreign key rendered inline (`inline_references=True`).
+    #[serde(default)]
+    pub inline_references: Option<ForeignKey>,
+    /// Render ` PRIMARY KEY` inline (`inline_primary_key=True` on a primary key column).
+    #[serde(default)]
+    pub inline_primary_key: bool,
+    /// Constraints the column brings (ForeignKey, unique=True), each an ALTER TABLE ADD.
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+    /// Indexes the column brings (index=True).
+    #[serde(default)]
+    pub indexes: Vec<Index>,
+}
+
+/// `op.drop_column(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DropColumn {
+    /// Table name.
+    pub table_name: String,
+    /// Column name.
+    pub column_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// IF EXISTS.
+    #[serde(default)]
+    pub if_exists: bool,
+}
+
+/// `op.alter_column(...)`. A field left out means "not changed"; for `server_default` and
+/// `comment`, `null` means "drop it".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlterColumn {
+    /// Table name.
+    pub table_name: String,
+    /// Column name.
+    pub column_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// New nullability.
+    #[serde(default)]
+    pub nullable: Option<bool>,
+    /// New server default: absent = unchanged, `null` = DROP DEFAULT.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_default: Option<Option<ServerDefault>>,
+    /// New column name.
+    #[serde(default)]
+    pub new_column_name: Option<String>,
+    /// New type.
+    #[serde(default, rename = "type")]
+    pub type_: Option<TypeSpec>,
+    /// New comment: absent = unchanged, `null` = remove.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub comment: Option<Option<String>>,
+    /// The current type (MySQL needs it to restate the column).
+    #[serde(default)]
+    pub existing_type: Option<TypeSpec>,
+    /// The current server default.
+    #[serde(default)]
+    pub existing_server_default: Option<ServerDefault>,
+    /// The current nullability.
+    #[serde(default)]
+    pub existing_nullable: Option<bool>,
+    /// The current comment.
+    #[serde(default)]
+    pub existing_comment: Option<String>,
+    /// MySQL AUTO_INCREMENT.
+    #[serde(default)]
+    pub autoincrement: Option<bool>,
+    /// The current MySQL AUTO_INCREMENT.
+    #[serde(default)]
+    pub existing_autoincrement: Option<bool>,
+    /// PostgreSQL `USING` for a type change.
+    #[serde(default)]
+    pub postgresql_using: Option<String>,
+    /// Type-bound constraints of the old type to drop first (Boolean/Enum CHECKs).
+    #[serde(default)]
+    pub drop_constraints: Vec<Constraint>,
+    /// Type-bound constraints of the new type to add afterwards.
+    #[serde(default)]
+    pub add_constraints: Vec<Constraint>,
+}
+
+/// Deserialize a field where absent, `null` and a value mean three different things.
+fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+/// One element of an index: a column name (quoted by the renderer) or a compiled expression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexElement {
+    /// A column name.
+    Column(String),
+    /// A compiled expression, rendered as is.
+    Expr(String),
+}
+
+/// MySQL prefix lengths: one for every column or per column name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MysqlLength {
+    /// The same length for every element.
+    All(i64),
+    /// Per column name.
+    PerColumn(BTreeMap<String, i64>),
+}
+
+/// An index (`op.create_index`, or one that comes with a table or column).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Index {
+    /// The final index name.
+    pub index_name: String,
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// The indexed elements.
+    pub elements: Vec<IndexElement>,
+    /// UNIQUE.
+    #[serde(default)]
+    pub unique: bool,
+    /// IF NOT EXISTS.
+    #[serde(default)]
+    pub if_not_exists: bool,
+    /// PostgreSQL USING method.
+    #[serde(default)]
+    pub postgresql_using: Option<String>,
+    /// PostgreSQL partial index condition, compiled.
+    #[serde(default)]
+    pub postgresql_where: Option<String>,
+    /// PostgreSQL INCLUDE columns.
+    #[serde(default)]
+    pub postgresql_include: Vec<String>,
+    /// PostgreSQL CONCURRENTLY.
+    #[serde(default)]
+    pub postgresql_concurrently: bool,
+    /// PostgreSQL operator classes per column name.
+    #[serde(default)]
+    pub postgresql_ops: BTreeMap<String, String>,
+    /// PostgreSQL NULLS [NOT] DISTINCT.
+    #[serde(default)]
+    pub postgresql_nulls_not_distinct: Option<bool>,
+    /// PostgreSQL WITH (storage parameters), in order; a `null` value renders the bare name.
+    #[serde(default)]
+    pub postgresql_with: Vec<(String, Option<String>)>,
+    /// PostgreSQL TABLESPACE.
+    #[serde(default)]
+    pub postgresql_tablespace: Option<String>,
+    /// SQLite partial index condition, compiled.
+    #[serde(default)]
+    pub sqlite_where: Option<String>,
+    /// MySQL prefix (FULLTEXT, SPATIAL).
+    #[serde(default)]
+    pub mysql_prefix: Option<String>,
+    /// MySQL prefix lengths.
+    #[serde(default)]
+    pub mysql_length: Option<MysqlLength>,
+    /// MySQL USING.
+    #[serde(default)]
+    pub mysql_using: Option<String>,
+    /// MySQL WITH PARSER.
+    #[serde(default)]
+    pub mysql_with_parser: Option<String>,
+}
+
+/// `op.drop_index(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DropIndex {
+    /// The index name.
+    pub index_name: String,
+    /// Table name (MySQL needs it).
+    #[serde(default)]
+    pub table_name: Option<String>,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// IF EXISTS.
+    #[serde(default)]
+    pub if_exists: bool,
+    /// PostgreSQL CONCURRENTLY.
+    #[serde(default)]
+    pub postgresql_concurrently: bool,
+}
+
+/// `op.create_foreign_key` / `create_unique_constraint` / `create_primary_key` /
+/// `create_check_constraint` / `create_exclude_constraint`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddConstraint {
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// The constraint.
+    pub constraint: Constraint,
+}
+
+/// The kind of constraint `op.drop_constraint` is told about (`type_=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintType {
+    /// `"foreignkey"`.
+    Foreignkey,
+    /// `"primary"`.
+    Primary,
+    /// `"unique"`.
+    Unique,
+    /// `"check"`.
+    Check,
+}
+
+/// `op.drop_constraint(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DropConstraint {
+    /// The final constraint name.
+    pub constraint_name: String,
+    /// Table name.
+    pub table_name: String,
+    /// `type_=`.
+    #[serde(default, rename = "type")]
+    pub type_: Option<ConstraintType>,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// IF EXISTS.
+    #[serde(default)]
+    pub if_exists: bool,
+}
+
+/// `op.rename_table(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenameTable {
+    /// Current name.
+    pub table_name: String,
+    /// New name.
+    pub new_table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+}
+
+/// `op.create_table_comment(...)` / `op.drop_table_comment(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableComment {
+    /// Table name.
+    pub table_name: String,
+    /// The new comment (create only).
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The current comment.
+    #[serde(default)]
+    pub existing_comment: Option<String>,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+}
+
+/// `op.execute(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Execute {
+    /// The SQL.
+    pub sqltext: String,
+    /// `true` for a plain string from the script: it gets `text()` treatment (`:name` binds,
+    /// `\:` escapes). `false` for SQL that SQLAlchemy already compiled.
+    #[serde(default = "yes")]
+    pub plain: bool,
+}
+
+/// A literal value in `bulk_insert`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Literal {
+    /// NULL.
+    Null,
+    /// A boolean, per dialect.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A string, quoted per dialect.
+    String(String),
+    /// A literal SQLAlchemy rendered (dates, floats, decimals, JSON ...).
+    Raw(String),
+}
+
+/// `op.bulk_insert(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkInsert {
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// Rows, each a list of `(column, value)` in the table's column order.
+    pub rows: Vec<Vec<(String, Literal)>>,
+    /// `multiinsert=` (online mode only; offline always writes one INSERT per row).
+    #[serde(default = "yes")]
+    pub multiinsert: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alter_column_tells_absent_from_null() {
+        let absent: AlterColumn =
+            serde_json::from_str(r#"{"table_name": "t", "column_name": "c"}"#).unwrap();
+        assert_eq!(absent.server_default, None);
+        let null: AlterColumn = serde_json::from_str(
+            r#"{"table_name": "t", "column_name": "c", "server_default": null}"#,
+        )
+        .unwrap();
+        assert_eq!(null.server_default, Some(None));
+    }
+
+    #[test]
+    fn op_is_tagged_by_name() {
+        let op: Op =
+            serde_json::from_str(r#"{"op": "drop_column", "table_name": "t", "column_name": "c"}"#)
+                .unwrap();
+        assert!(matches!(op, Op::DropColumn(_)));
+        let lit: Literal = serde_json::from_str(r#"{"kind": "int", "value": 3}"#).unwrap();
+        assert_eq!(lit, Literal::Int(3));
+    }
+}

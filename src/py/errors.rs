@@ -1,7 +1,7 @@
 //! One place that maps every core error to the Python exception alembic would raise.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::call::PyCallArgs;
 
 use crate::config::ConfigError;
 use crate::revision::RevisionError;
@@ -9,7 +9,7 @@ use crate::revision::RevisionError;
 /// Build an instance of a Python exception class from `module.class(*args)`.
 fn raise<'py, A>(py: Python<'py>, module: &str, class: &str, args: A) -> PyErr
 where
-    A: IntoPyObject<'py, Target = PyTuple>,
+    A: PyCallArgs<'py>,
 {
     let built = py
         .import(module)

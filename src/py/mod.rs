@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 
 mod config;
+mod ddl;
 mod errors;
 mod runtime;
 mod script;
@@ -12,6 +13,7 @@ mod script;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     config::register(m)?;
+    ddl::register(m)?;
     script::register(m)?;
     Ok(())
 }

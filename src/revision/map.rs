@@ -520,7 +520,7 @@ impl RevisionMap {
 
     /// Resolve symbolic names (`heads`, `head`, `base`, `label@...`) into ids and a
     /// branch label (alembic's `_resolve_revision_number`).
-    pub(crate) fn resolve_revision_number(
+    pub fn resolve_revision_number(
         &self,
         id: &RevIdent,
     ) -> Result<(Vec<String>, Option<String>), RevisionError> {

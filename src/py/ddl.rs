@@ -1,0 +1,38 @@
+//! `_native.render_op` and friends: the DDL renderer for Python.
+
+use pyo3::exceptions::{PyNotImplementedError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::ddl::{self, DdlError, Dialect, Preparer, RenderOptions};
+use crate::ops::Op;
+
+fn to_py(err: DdlError) -> PyErr {
+    match err {
+        DdlError::NotSupported(msg) => PyNotImplementedError::new_err(msg),
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
+/// Render one operation spec (JSON) for `dialect`; returns the statements, unterminated.
+#[pyfunction]
+#[pyo3(signature = (spec_json, dialect, as_sql=true))]
+fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<String>> {
+    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+    let op: Op = serde_json::from_str(spec_json)
+        .map_err(|e| PyValueError::new_err(format!("invalid operation spec: {e}")))?;
+    ddl::render(&op, dialect, &RenderOptions { as_sql }).map_err(to_py)
+}
+
+/// The reserved words the renderer quotes for `dialect`.
+#[pyfunction]
+fn reserved_words(dialect: &str) -> PyResult<Vec<&'static str>> {
+    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+    Ok(Preparer::reserved_words(dialect).to_vec())
+}
+
+/// Add the DDL functions to `_native`.
+pub fn register(m: &Bound<PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(render_op, m)?)?;
+    m.add_function(wrap_pyfunction!(reserved_words, m)?)?;
+    Ok(())
+}
