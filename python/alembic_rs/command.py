@@ -210,11 +210,9 @@ def history(
     else:
         base = head = None
 
-    def display(base: str | None, head: str | None, currents: tuple[str, ...] = ()) -> None:
-        with script._catch_revision_errors(start=base or "base", end=head or "heads"):
-            lines = script._map.history_lines(
-                base or "base", head or "heads", verbose, list(currents), indicate_current
-            )
+    def display(currents: tuple[str, ...]) -> None:
+        with script._catch_revision_errors():
+            lines = script._map.history_lines(rev_range, verbose, indicate_current, list(currents))
         for line in lines:
             config.print_stdout(line)
 
@@ -222,17 +220,9 @@ def history(
     if base == "current" or head == "current" or environment:
         from .runtime.environment import run_with_current
 
-        def with_current(rev: tuple[str, ...]) -> None:
-            if head == "current":
-                display(base, rev[0] if rev else None, rev)  # type: ignore[arg-type]
-            elif base == "current":
-                display(rev[0] if rev else None, head, rev)  # type: ignore[arg-type]
-            else:
-                display(base, head, rev)
-
-        run_with_current(config, script, with_current)
+        run_with_current(config, script, display)
     else:
-        display(base, head)
+        display(())
 
 
 def heads(config: Config, verbose: bool = False, resolve_dependencies: bool = False) -> None:

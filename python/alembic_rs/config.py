@@ -42,11 +42,23 @@ class FileConfig:
         return [k for k, _ in self._ini.items(section, True)]
 
     def get(
-        self, section: str, option: str, *, raw: bool = False, vars: Any = None, fallback: Any = _NO_DEFAULT
+        self,
+        section: str,
+        option: str,
+        *,
+        raw: bool = False,
+        vars: Any = None,
+        fallback: Any = _NO_DEFAULT,
     ) -> Any:
-        value = self._ini.get(section, option, raw, fallback is not _NO_DEFAULT)
-        if value is None and fallback is not _NO_DEFAULT:
-            return fallback
+        value = self._ini.get(section, option, raw)
+        if value is None:
+            if fallback is not _NO_DEFAULT:
+                return fallback
+            import configparser
+
+            if section != "DEFAULT" and not self.has_section(section):
+                raise configparser.NoSectionError(section)
+            raise configparser.NoOptionError(option, section)
         return value
 
     def getboolean(self, section: str, option: str, *, fallback: Any = _NO_DEFAULT) -> Any:

@@ -380,14 +380,14 @@ class ScriptDirectory:
             message or "",
             self.truncate_slug_length,
             int(create_date.timestamp()),
-            [
+            (
                 create_date.year,
                 create_date.month,
                 create_date.day,
                 create_date.hour,
                 create_date.minute,
                 create_date.second,
-            ],
+            ),
         )
         return Path(path) / filename
 
