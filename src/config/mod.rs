@@ -4,8 +4,12 @@
 
 mod error;
 mod ini;
+mod options;
 pub mod pyformat;
+mod pyproject;
 pub(crate) mod pytext;
 
 pub use error::ConfigError;
 pub use ini::{DEFAULT_SECTION, IniFile};
+pub use options::{AlembicConfig, AlembicOptions, ScriptLocation};
+pub use pyproject::{TomlValue, parse_pyproject, read_pyproject, toml_config_value};
