@@ -159,6 +159,10 @@ def _split_failed(text: str) -> tuple[str, str | None]:
     return text[: m.start()], text[m.end() :].rstrip("\n")
 
 
+# argparse names the program in usage errors; that word alone may differ
+_USAGE_PROG = re.compile(r"^(usage: |)(?:alembic-rs|__main__\.py)( )")
+
+
 def _parse_stderr(text: str) -> tuple[tuple[str, ...], str | None, str]:
     """Return (warnings, traceback exception message, the rest of stderr)."""
     warnings: list[str] = []
@@ -189,7 +193,7 @@ def _parse_stderr(text: str) -> tuple[tuple[str, ...], str | None, str]:
             head = m.group(2) if m and m.group(2) is not None else ""
             exc_msg = "\n".join([head, *block[start + 1 : last + 1]]).strip("\n")
             break
-        rest.append(line)
+        rest.append(_USAGE_PROG.sub(r"\1alembic\2", line))
         i += 1
     return tuple(warnings), exc_msg, "\n".join(rest).strip("\n")
 

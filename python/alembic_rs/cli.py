@@ -10,6 +10,7 @@ from typing import Any
 
 from . import __version__, command, util
 from .config import Config
+from .util.exc import MissingRevisionError
 
 _KWARGS_OPTS: dict[str, tuple[Any, ...]] = {
     "template": (
@@ -195,11 +196,12 @@ class CommandLine:
             if options.raiseerr:
                 raise
             util.err(str(e), **config.messaging_opts)
-        except util.RevisionError as e:
-            # alembic lets these escape as a traceback; we print the same message cleanly
+        except (util.RevisionError, MissingRevisionError) as e:
+            # alembic lets these escape as a traceback (exit status 1); we print the same
+            # message cleanly, with the same status
             if options.raiseerr:
                 raise
-            util.err(str(e), **config.messaging_opts)
+            util.err(str(e), status=1, **config.messaging_opts)
 
     @staticmethod
     def _inis_from_config(options: Namespace) -> tuple[str, str]:

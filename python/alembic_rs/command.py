@@ -228,6 +228,9 @@ def history(
 def heads(config: Config, verbose: bool = False, resolve_dependencies: bool = False) -> None:
     """Show current available heads in the script directory."""
     script = ScriptDirectory.from_config(config)
+    if not resolve_dependencies:
+        # alembic reads the heads outside its error wrapper: graph errors surface as they are
+        script.get_heads()
     with script._catch_revision_errors():
         lines = script._map.heads_lines(verbose, resolve_dependencies)
     for line in lines:

@@ -49,6 +49,14 @@ pub fn revision_error(py: Python<'_>, err: RevisionError) -> PyErr {
         RevisionError::DependencyLoopDetected { revision } => {
             raise(py, EXC, "DependencyLoopDetected", (revision,))
         }
+        RevisionError::MissingRevision { key, warning } => {
+            if let Some(text) = warning
+                && let Err(e) = super::script::user_warning(py, &text)
+            {
+                return e;
+            }
+            raise(py, EXC, "MissingRevisionError", (key,))
+        }
         RevisionError::Other(message) => raise(py, EXC, "RevisionError", (message,)),
         RevisionError::Command(message) => command_error(py, message),
     }

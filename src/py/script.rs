@@ -89,9 +89,23 @@ impl ScriptSet {
     /// Build the revision graph (every check alembic makes).
     fn build(&mut self, py: Python<'_>) -> PyResult<PyRevisionMap> {
         let revisions: Vec<Revision> = self.slots.drain(..).filter_map(|(_, r)| r).collect();
+        // alembic warns about duplicated ids first, even when the graph then fails
+        let mut seen = std::collections::HashSet::new();
+        for rev in &revisions {
+            if !seen.insert(rev.revision.as_str()) {
+                user_warning(py, &format!("Revision {} is present more than once", rev.revision))?;
+            }
+        }
         let map = py.detach(|| RevisionMap::new(revisions)).map_err(|e| revision_error(py, e))?;
         Ok(PyRevisionMap { inner: map })
     }
+}
+
+/// Emit a Python `UserWarning`, as alembic's `util.warn` does.
+pub fn user_warning(py: Python<'_>, message: &str) -> PyResult<()> {
+    let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+    let text = std::ffi::CString::new(message).unwrap_or_default();
+    PyErr::warn(py, &category, &text, 1)
 }
 
 /// A revision identifier from Python: None, a string, or a tuple/list of strings.

@@ -36,6 +36,13 @@ pub enum RevisionError {
     /// `DependencyLoopDetected`: a revision depends on itself.
     #[error("Dependency self-loop is detected in revisions ({revision})")]
     DependencyLoopDetected { revision: String },
+    /// A `down_revision` or `depends_on` naming no revision. alembic warns (for a
+    /// down revision) and then fails with `KeyError: '<key>'`; `Display` is that repr.
+    #[error("'{key}'")]
+    MissingRevision {
+        key: String,
+        warning: Option<String>,
+    },
     /// A plain `RevisionError` with its message.
     #[error("{0}")]
     Other(String),

@@ -143,16 +143,18 @@ impl RevisionMap {
         let mut keys: Vec<String> = revs.iter().map(|r| r.revision.clone()).collect();
 
         // Branch labels join the map; a label may not shadow another key.
-        for i in 0..n {
-            for label in revs[i].orig_branch_labels.clone() {
-                if let Some(&other) = index.get(&label) {
+        // Every input object counts, so a duplicated revision that declares labels
+        // clashes with itself, as in alembic.
+        for (i, rev) in &objects {
+            for label in &rev.orig_branch_labels {
+                if let Some(&other) = index.get(label) {
                     return Err(RevisionError::Other(format!(
                         "Branch name '{}' in revision {} already used by revision {}",
-                        label, revs[i].revision, revs[other].revision
+                        label, rev.revision, revs[other].revision
                     )));
                 }
-                index.insert(label.clone(), i);
-                keys.push(label);
+                index.insert(label.clone(), *i);
+                keys.push(label.clone());
             }
         }
 
@@ -163,11 +165,10 @@ impl RevisionMap {
                 match index.get(dep) {
                     Some(&d) => resolved.push(revs[d].revision.clone()),
                     None => {
-                        return Err(RevisionError::Other(format!(
-                            "Revision {} referenced from {} is not present",
-                            dep,
-                            script_str(&revs[i], false, false)
-                        )));
+                        return Err(RevisionError::MissingRevision {
+                            key: dep.clone(),
+                            warning: None,
+                        });
                     }
                 }
             }
@@ -184,11 +185,14 @@ impl RevisionMap {
             for down in revs[i].all_down_revisions() {
                 let Some(&d) = index.get(&down) else {
                     let r = &revs[i];
-                    return Err(RevisionError::Other(format!(
-                        "Revision {} referenced from {} is not present",
-                        down,
-                        script_str(r, nextrev[i].is_empty(), nextrev[i].len() > 1)
-                    )));
+                    return Err(RevisionError::MissingRevision {
+                        warning: Some(format!(
+                            "Revision {} referenced from {} is not present",
+                            down,
+                            script_str(r, nextrev[i].is_empty(), nextrev[i].len() > 1)
+                        )),
+                        key: down,
+                    });
                 };
                 if revs[d].revision != down {
                     broken_map = true;

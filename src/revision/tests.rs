@@ -23,6 +23,7 @@ fn class_name(e: &RevisionError) -> &'static str {
         RevisionError::DependencyCycleDetected { .. } => "DependencyCycleDetected",
         RevisionError::LoopDetected { .. } => "LoopDetected",
         RevisionError::DependencyLoopDetected { .. } => "DependencyLoopDetected",
+        RevisionError::MissingRevision { .. } => "KeyError",
         RevisionError::Other(_) => "RevisionError",
         RevisionError::Command(_) => "CommandError",
     }
@@ -504,9 +505,13 @@ fn missing_down_revision_names_the_script_as_alembic_warns() {
             .with_longdoc("second\n\nmore"),
     ];
     let err = RevisionMap::new(revs).unwrap_err();
+    assert_eq!(err.to_string(), "'zzzz9999'");
+    let RevisionError::MissingRevision { warning, .. } = err else {
+        panic!("expected MissingRevision");
+    };
     assert_eq!(
-        err.to_string(),
-        "Revision zzzz9999 referenced from zzzz9999 -> bbbb2222 (head), second is not present"
+        warning.as_deref(),
+        Some("Revision zzzz9999 referenced from zzzz9999 -> bbbb2222 (head), second is not present")
     );
 }
 

@@ -187,10 +187,11 @@ class ScriptDirectory:
         if self._native_map is None:
             dirs = [str(p) for p in self._version_locations if p.exists()]
             scan = _native.ScriptSet.scan(dirs, self.recursive_version_locations, self.sourceless)
+            for message in scan.warnings():
+                util.warn(message)
             for path in scan.needs_import():
                 self._import_fallback(scan, Path(path))
-            with self._catch_revision_errors():
-                self._native_map = scan.build()
+            self._native_map = scan.build()
         return self._native_map
 
     def _import_fallback(self, scan: Any, path: Path) -> None:

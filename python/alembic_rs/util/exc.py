@@ -89,3 +89,10 @@ class DependencyLoopDetected(DependencyCycleDetected, LoopDetected):
 
     def __init__(self, revision: Any) -> None:
         CycleDetected.__init__(self, revision if isinstance(revision, list) else [revision])
+
+
+class MissingRevisionError(KeyError):
+    """A ``down_revision`` or ``depends_on`` that names no revision.
+
+    alembic fails here with a bare ``KeyError: '<id>'``; this is that error, with a name.
+    """

@@ -60,11 +60,11 @@ def status(status_msg: str, newline: bool = False, quiet: bool = False) -> Itera
             write_outstream(sys.stdout, "  done\n")
 
 
-def err(message: str, quiet: bool = False) -> None:
+def err(message: str, quiet: bool = False, status: int = -1) -> None:
     """Log and print ``FAILED: <message>``, then exit with alembic's status."""
     log.error(message)
     msg(f"FAILED: {message}", quiet=quiet)
-    sys.exit(-1)
+    sys.exit(status)
 
 
 def warn(message: str, stacklevel: int = 2) -> None:
