@@ -299,6 +299,13 @@ impl Connection {
         Ok(text_of(self.query_scalar(sql).await?))
     }
 
+    /// Drop the connection without a goodbye: for a call interrupted half-way, after
+    /// which its state is unknown. Later calls get [`DbError::Closed`].
+    pub fn abandon(&mut self) {
+        self.in_transaction = false;
+        self.driver = Driver::Closed;
+    }
+
     /// Close the connection politely. Closing twice is harmless.
     pub async fn close(&mut self) -> Result<(), DbError> {
         self.in_transaction = false;
