@@ -4,6 +4,7 @@
 //! compiled only with the `python` feature (maturin enables it).
 
 pub mod config;
+pub mod db;
 pub mod ddl;
 pub mod ops;
 pub mod revision;

@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 
 mod config;
+mod db;
 mod ddl;
 mod errors;
 mod runtime;
@@ -13,6 +14,7 @@ mod script;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     config::register(m)?;
+    db::register(m)?;
     ddl::register(m)?;
     script::register(m)?;
     Ok(())

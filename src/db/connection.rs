@@ -1,0 +1,549 @@
+//! One native connection per backend, behind a single type.
+
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::time::Duration;
+
+use futures_core::Stream;
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow, MySqlSslMode};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow};
+use sqlx::{AssertSqlSafe, ConnectOptions, Either, Row, TypeInfo, ValueRef};
+
+use super::batch;
+use super::url::{DbUrl, quote};
+use super::{Backend, BatchError, DbError, Value};
+
+/// A native database connection opened from a SQLAlchemy URL.
+///
+/// Transactions are plain `BEGIN`/`COMMIT`/`ROLLBACK` statements; the connection
+/// remembers whether it opened one (`in_transaction`).
+pub struct Connection {
+    driver: Driver,
+    backend: Backend,
+    /// The URL with its password hidden, for messages.
+    url: String,
+    in_transaction: bool,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("backend", &self.backend)
+            .field("url", &self.url)
+            .field("in_transaction", &self.in_transaction)
+            .finish()
+    }
+}
+
+enum Driver {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+    Mysql(MySqlConnection),
+    Closed,
+}
+
+/// Run `$body` with `$c` bound to whichever sqlx connection this is.
+macro_rules! with_driver {
+    ($self:expr, $c:ident => $body:expr) => {
+        match &mut $self.driver {
+            Driver::Postgres($c) => $body,
+            Driver::Sqlite($c) => $body,
+            Driver::Mysql($c) => $body,
+            Driver::Closed => Err(DbError::Closed),
+        }
+    };
+}
+
+impl Connection {
+    /// Open a connection from a SQLAlchemy URL (`postgresql+psycopg://...`,
+    /// `sqlite:///file.db`, `mysql+pymysql://...`).
+    ///
+    /// URLs that cannot be served natively (an in-memory SQLite database, another
+    /// dialect or driver) give [`DbError::NotNative`]: use SQLAlchemy for those.
+    pub async fn connect(url: &str) -> Result<Connection, DbError> {
+        let parsed = DbUrl::parse(url)?;
+        let redacted = parsed.redacted();
+        let not_native = |reason: String| DbError::NotNative {
+            url: redacted.clone(),
+            reason,
+        };
+        let backend = parsed
+            .backend()
+            .ok_or_else(|| not_native(format!("no native driver for '{}'", parsed.drivername)))?;
+        let failed = |e: sqlx::Error| connect_error(&parsed, e);
+        let (driver, backend) = match backend {
+            Backend::Postgresql => {
+                let options = postgres_options(&parsed).map_err(failed)?;
+                let conn = options.connect().await.map_err(failed)?;
+                (Driver::Postgres(conn), backend)
+            }
+            Backend::Sqlite => {
+                let options = sqlite_options(&parsed).map_err(not_native)?;
+                let conn = options.connect().await.map_err(failed)?;
+                (Driver::Sqlite(conn), backend)
+            }
+            Backend::Mysql | Backend::Mariadb => {
+                let options = mysql_options(&parsed).map_err(failed)?;
+                let mut conn = options.connect().await.map_err(failed)?;
+                // SQLAlchemy tells MariaDB apart by the server version, whatever the URL says
+                let version: String = sqlx::query_scalar("SELECT VERSION()")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(failed)?;
+                let backend = if version.to_ascii_lowercase().contains("mariadb") {
+                    Backend::Mariadb
+                } else {
+                    Backend::Mysql
+                };
+                (Driver::Mysql(conn), backend)
+            }
+        };
+        Ok(Connection {
+            driver,
+            backend,
+            url: redacted,
+            in_transaction: false,
+        })
+    }
+
+    /// The database behind this connection.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection URL, password hidden.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Whether `begin()` opened a transaction that is not yet committed or rolled back.
+    pub fn in_transaction(&self) -> bool {
+        self.in_transaction
+    }
+
+    /// Whether `close()` was called.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.driver, Driver::Closed)
+    }
+
+    /// Run SQL text (one statement, or several separated by `;`) and return the number of
+    /// rows affected.
+    pub async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        let owned = AssertSqlSafe(sql.to_string());
+        let result: Result<u64, sqlx::Error> = with_driver!(self, c => Ok(
+            sqlx::raw_sql(owned).execute(&mut *c).await.map(|r| r.rows_affected())
+        ))?;
+        result.map_err(|e| DbError::statement(sql, e))
+    }
+
+    /// Run several statements in as few round trips as the driver allows.
+    ///
+    /// On failure the error names the statement that failed and its position. Statements
+    /// before it have run, though on PostgreSQL outside a transaction those of the same
+    /// round trip are rolled back with it (an implicit transaction). Statements after it
+    /// are not sent.
+    pub async fn execute_batch(&mut self, statements: &[String]) -> Result<(), BatchError> {
+        let backend = self.backend;
+        for chunk in batch::plan(statements, backend) {
+            let outcome: Result<(), (usize, sqlx::Error)> = with_driver!(self, c => {
+                Ok(run_counted(sqlx::raw_sql(AssertSqlSafe(chunk.sql.clone())).fetch_many(&mut *c)).await)
+            })
+            .map_err(|error| BatchError {
+                index: chunk.indexes[0],
+                statement: statements[chunk.indexes[0]].clone(),
+                error,
+            })?;
+            if let Err((done, err)) = outcome {
+                let index = chunk.indexes[done.min(chunk.indexes.len() - 1)];
+                let statement = statements[index].clone();
+                return Err(BatchError {
+                    index,
+                    error: DbError::statement(&statement, err),
+                    statement,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Run a query and return its rows.
+    pub async fn query(&mut self, sql: &str) -> Result<Vec<Vec<Value>>, DbError> {
+        let owned = AssertSqlSafe(sql.to_string());
+        let fail = |e| DbError::statement(sql, e);
+        match &mut self.driver {
+            Driver::Postgres(c) => {
+                let rows = sqlx::raw_sql(owned)
+                    .fetch_all(&mut *c)
+                    .await
+                    .map_err(fail)?;
+                rows.iter().map(|r| pg_row(r).map_err(fail)).collect()
+            }
+            Driver::Sqlite(c) => {
+                let rows = sqlx::raw_sql(owned)
+                    .fetch_all(&mut *c)
+                    .await
+                    .map_err(fail)?;
+                rows.iter().map(|r| sqlite_row(r).map_err(fail)).collect()
+            }
+            Driver::Mysql(c) => {
+                let rows = sqlx::raw_sql(owned)
+                    .fetch_all(&mut *c)
+                    .await
+                    .map_err(fail)?;
+                rows.iter().map(|r| mysql_row(r).map_err(fail)).collect()
+            }
+            Driver::Closed => Err(DbError::Closed),
+        }
+    }
+
+    /// Run a query and return the first column of its first row, if any.
+    pub async fn query_scalar(&mut self, sql: &str) -> Result<Option<Value>, DbError> {
+        let rows = self.query(sql).await?;
+        Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()))
+    }
+
+    /// `BEGIN` a transaction.
+    pub async fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN").await?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    /// `COMMIT` the transaction. The transaction is over even when this fails.
+    pub async fn commit(&mut self) -> Result<(), DbError> {
+        self.in_transaction = false;
+        self.execute("COMMIT").await.map(drop)
+    }
+
+    /// `ROLLBACK` the transaction.
+    pub async fn rollback(&mut self) -> Result<(), DbError> {
+        self.in_transaction = false;
+        self.execute("ROLLBACK").await.map(drop)
+    }
+
+    /// Whether a table (or view) exists, in `schema` or else where an unqualified name
+    /// would find it.
+    pub async fn has_table(&mut self, name: &str, schema: Option<&str>) -> Result<bool, DbError> {
+        let found: Result<bool, (&'static str, sqlx::Error)> = match &mut self.driver {
+            Driver::Postgres(c) => {
+                // relkinds as SQLAlchemy's has_table: tables, partitioned, views, matviews, foreign
+                let sql = match schema {
+                    Some(_) => {
+                        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+                         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                         WHERE c.relname = $1 AND n.nspname = $2 \
+                         AND c.relkind IN ('r', 'p', 'f', 'v', 'm'))"
+                    }
+                    None => {
+                        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+                         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                         WHERE c.relname = $1 AND pg_catalog.pg_table_is_visible(c.oid) \
+                         AND n.nspname != 'pg_catalog' AND ($2::text IS NULL) \
+                         AND c.relkind IN ('r', 'p', 'f', 'v', 'm'))"
+                    }
+                };
+                sqlx::query_scalar(sql)
+                    .bind(name)
+                    .bind(schema)
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(|e| (sql, e))
+            }
+            Driver::Sqlite(c) => {
+                // pragma_table_info with no schema searches temp, main and attached databases
+                let sql = "SELECT count(*) > 0 FROM pragma_table_info(?1, ?2)";
+                sqlx::query_scalar(sql)
+                    .bind(name)
+                    .bind(schema)
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(|e| (sql, e))
+            }
+            Driver::Mysql(c) => {
+                let sql = "SELECT COUNT(*) > 0 FROM information_schema.tables \
+                           WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE())";
+                sqlx::query_scalar::<_, i64>(sql)
+                    .bind(name)
+                    .bind(schema)
+                    .fetch_one(&mut *c)
+                    .await
+                    .map(|n| n != 0)
+                    .map_err(|e| (sql, e))
+            }
+            Driver::Closed => return Err(DbError::Closed),
+        };
+        found.map_err(|(sql, e)| DbError::statement(sql, e))
+    }
+
+    /// The schema unqualified names resolve to: PostgreSQL's `current_schema()`, the
+    /// MySQL database, SQLite's `main`.
+    pub async fn current_schema(&mut self) -> Result<Option<String>, DbError> {
+        let sql = match self.backend {
+            Backend::Postgresql => "SELECT current_schema()",
+            Backend::Mysql | Backend::Mariadb => "SELECT DATABASE()",
+            Backend::Sqlite => return Ok(Some("main".to_string())),
+        };
+        Ok(text_of(self.query_scalar(sql).await?))
+    }
+
+    /// The database name: PostgreSQL's `current_database()`, the MySQL database, the
+    /// SQLite file of `main`.
+    pub async fn database_name(&mut self) -> Result<Option<String>, DbError> {
+        let sql = match self.backend {
+            Backend::Postgresql => "SELECT current_database()",
+            Backend::Mysql | Backend::Mariadb => "SELECT DATABASE()",
+            Backend::Sqlite => "SELECT file FROM pragma_database_list WHERE name = 'main'",
+        };
+        Ok(text_of(self.query_scalar(sql).await?))
+    }
+
+    /// Drop the connection without a goodbye: for a call interrupted half-way, after
+    /// which its state is unknown. Later calls get [`DbError::Closed`].
+    pub fn abandon(&mut self) {
+        self.in_transaction = false;
+        self.driver = Driver::Closed;
+    }
+
+    /// Close the connection politely. Closing twice is harmless.
+    pub async fn close(&mut self) -> Result<(), DbError> {
+        self.in_transaction = false;
+        let result = match std::mem::replace(&mut self.driver, Driver::Closed) {
+            Driver::Postgres(c) => sqlx::Connection::close(c).await,
+            Driver::Sqlite(c) => sqlx::Connection::close(c).await,
+            Driver::Mysql(c) => sqlx::Connection::close(c).await,
+            Driver::Closed => Ok(()),
+        };
+        result.map_err(|e| DbError::Connect {
+            url: self.url.clone(),
+            message: super::describe(&e).0,
+        })
+    }
+}
+
+fn text_of(value: Option<Value>) -> Option<String> {
+    match value {
+        Some(Value::Text(s)) => Some(s),
+        Some(Value::Bytes(b)) => Some(String::from_utf8_lossy(&b).into_owned()),
+        _ => None,
+    }
+}
+
+/// What `raw_sql(..).fetch_many(..)` streams: one `Left` per completed statement.
+type ResultStream<'a, Q, R> =
+    Pin<Box<dyn Stream<Item = Result<Either<Q, R>, sqlx::Error>> + Send + 'a>>;
+
+/// Drain a multi-statement result stream; on error, say how many statements completed.
+async fn run_counted<Q, R>(mut stream: ResultStream<'_, Q, R>) -> Result<(), (usize, sqlx::Error)> {
+    let mut done = 0;
+    while let Some(item) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        match item {
+            Ok(Either::Left(_)) => done += 1,
+            Ok(Either::Right(_)) => {}
+            Err(e) => return Err((done, e)),
+        }
+    }
+    Ok(())
+}
+
+/// A connection error naming the URL with its password hidden. The driver's message is
+/// scrubbed too, in case it echoes the password.
+fn connect_error(url: &DbUrl, err: sqlx::Error) -> DbError {
+    let (mut message, _) = super::describe(&err);
+    if let Some(password) = url.password.as_deref().filter(|p| !p.is_empty()) {
+        message = message.replace(password, "***");
+    }
+    DbError::Connect {
+        url: url.redacted(),
+        message,
+    }
+}
+
+/// PostgreSQL options as libpq would take them from the URL: `?host=/dir` for a Unix
+/// socket, `sslmode` and friends; `~/.pgpass` and the `PG*` variables fill the gaps.
+/// Arguments sqlx does not know (`channel_binding`, `connect_timeout`, ...) are ignored.
+fn postgres_options(url: &DbUrl) -> Result<PgConnectOptions, sqlx::Error> {
+    let mut args: Vec<(&str, &str)> = Vec::new();
+    if let Some(user) = url.username.as_deref().filter(|u| !u.is_empty()) {
+        args.push(("user", user));
+    }
+    if let Some(password) = url.password.as_deref().filter(|p| !p.is_empty()) {
+        args.push(("password", password));
+    }
+    if let Some(db) = url.database.as_deref().filter(|d| !d.is_empty()) {
+        args.push(("dbname", db));
+    }
+    if let Some(host) = url.host.as_deref() {
+        args.push(("host", host));
+    }
+    let port = url.port.map(|p| p.to_string());
+    if let Some(port) = port.as_deref() {
+        args.push(("port", port));
+    }
+    const PASSED: &[&str] = &[
+        "host",
+        "port",
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "application_name",
+        "options",
+    ];
+    for (k, v) in &url.query {
+        if PASSED.contains(&k.as_str()) {
+            args.push((k, v));
+        }
+    }
+    // Through sqlx's own URL parser, so `.pgpass` is consulted with the final host,
+    // port, user and database.
+    let query: Vec<String> = args
+        .iter()
+        .map(|(k, v)| format!("{k}={}", quote(v, "")))
+        .collect();
+    let options = PgConnectOptions::from_str(&format!("postgres:///?{}", query.join("&")))?;
+    Ok(options.disable_statement_logging())
+}
+
+/// SQLite options; `Err` holds why the URL is not served natively.
+fn sqlite_options(url: &DbUrl) -> Result<SqliteConnectOptions, String> {
+    let file = url.database.as_deref().unwrap_or("");
+    if file.is_empty() || file == ":memory:" {
+        return Err("an in-memory SQLite database lives in one connection only".into());
+    }
+    if url.query_value("uri").is_some_and(|v| v == "true") {
+        return Err("SQLite URI filenames are left to SQLAlchemy".into());
+    }
+    let timeout = url
+        .query_value("timeout")
+        .and_then(|t| t.parse::<f64>().ok())
+        .filter(|t| t.is_finite() && *t >= 0.0)
+        .unwrap_or(5.0);
+    Ok(SqliteConnectOptions::new()
+        .filename(file)
+        .create_if_missing(true)
+        // pysqlite leaves foreign keys off; sqlx would turn them on
+        .foreign_keys(false)
+        .busy_timeout(Duration::from_secs_f64(timeout))
+        .disable_statement_logging())
+}
+
+/// MySQL options as PyMySQL takes them: `charset`, `unix_socket`, `ssl_ca` ...; the
+/// session keeps the server's `sql_mode` and time zone, as PyMySQL's does.
+fn mysql_options(url: &DbUrl) -> Result<MySqlConnectOptions, sqlx::Error> {
+    let mut options = MySqlConnectOptions::new()
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .timezone(None);
+    if let Some(host) = url.host.as_deref() {
+        options = options.host(host);
+    }
+    if let Some(port) = url.port {
+        options = options.port(port);
+    }
+    if let Some(user) = url.username.as_deref().filter(|u| !u.is_empty()) {
+        options = options.username(user);
+    }
+    if let Some(password) = url.password.as_deref().filter(|p| !p.is_empty()) {
+        options = options.password(password);
+    }
+    if let Some(db) = url.database.as_deref().filter(|d| !d.is_empty()) {
+        options = options.database(db);
+    }
+    for (k, v) in &url.query {
+        options = match k.as_str() {
+            "charset" => options.charset(v),
+            "unix_socket" => options.socket(v),
+            "ssl_ca" => options.ssl_ca(v),
+            "ssl_cert" => options.ssl_client_cert(v),
+            "ssl_key" => options.ssl_client_key(v),
+            "ssl_mode" | "ssl-mode" => {
+                let mode = MySqlSslMode::from_str(&v.replace('_', "-").to_ascii_lowercase())?;
+                options.ssl_mode(mode)
+            }
+            _ => options,
+        };
+    }
+    Ok(options.disable_statement_logging())
+}
+
+fn pg_row(row: &PgRow) -> Result<Vec<Value>, sqlx::Error> {
+    (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Value::Null);
+            }
+            let type_name = raw.type_info().name().to_string();
+            Ok(match type_name.as_str() {
+                "BOOL" => Value::Bool(row.try_get_unchecked(i)?),
+                "INT2" => Value::Int(row.try_get_unchecked::<i16, _>(i)?.into()),
+                "INT4" => Value::Int(row.try_get_unchecked::<i32, _>(i)?.into()),
+                "INT8" => Value::Int(row.try_get_unchecked(i)?),
+                "OID" => Value::Int(
+                    row.try_get_unchecked::<sqlx::postgres::types::Oid, _>(i)?
+                        .0
+                        .into(),
+                ),
+                "FLOAT4" => Value::Float(row.try_get_unchecked::<f32, _>(i)?.into()),
+                "FLOAT8" => Value::Float(row.try_get_unchecked(i)?),
+                "BYTEA" => Value::Bytes(row.try_get_unchecked(i)?),
+                // everything else in its text form (the simple protocol sends text)
+                _ => Value::Text(raw.as_str().map_err(sqlx::Error::Decode)?.to_string()),
+            })
+        })
+        .collect()
+}
+
+fn sqlite_row(row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
+    (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Value::Null);
+            }
+            // the storage class of this value, not the declared column type
+            let type_name = raw.type_info().name().to_string();
+            Ok(match type_name.as_str() {
+                "INTEGER" | "BOOLEAN" | "INT8" => Value::Int(row.try_get_unchecked(i)?),
+                "REAL" => Value::Float(row.try_get_unchecked(i)?),
+                "BLOB" => Value::Bytes(row.try_get_unchecked(i)?),
+                _ => Value::Text(row.try_get_unchecked(i)?),
+            })
+        })
+        .collect()
+}
+
+fn mysql_row(row: &MySqlRow) -> Result<Vec<Value>, sqlx::Error> {
+    (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Value::Null);
+            }
+            let type_name = raw.type_info().name().to_string();
+            let text = || -> Result<Value, sqlx::Error> {
+                let bytes: Vec<u8> = row.try_get_unchecked(i)?;
+                Ok(match String::from_utf8(bytes) {
+                    Ok(s) => Value::Text(s),
+                    Err(e) => Value::Bytes(e.into_bytes()),
+                })
+            };
+            Ok(match type_name.as_str() {
+                "BOOLEAN" => Value::Bool(row.try_get_unchecked::<i64, _>(i)? != 0),
+                "FLOAT" => Value::Float(row.try_get_unchecked::<f32, _>(i)?.into()),
+                "DOUBLE" => Value::Float(row.try_get_unchecked(i)?),
+                t if t.contains("BINARY") || t.contains("BLOB") => {
+                    Value::Bytes(row.try_get_unchecked(i)?)
+                }
+                // an unsigned BIGINT past i64 stays text
+                t if t.contains("INT") => match row.try_get_unchecked::<i64, _>(i) {
+                    Ok(n) => Value::Int(n),
+                    Err(_) => text()?,
+                },
+                _ => text()?,
+            })
+        })
+        .collect()
+}

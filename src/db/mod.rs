@@ -1,0 +1,194 @@
+//! Native database connections over sqlx: PostgreSQL, SQLite and MySQL/MariaDB.
+//!
+//! A [`Connection`] is opened from a SQLAlchemy URL and runs plain SQL text: the
+//! statements alembic-rs renders, the bookkeeping of `alembic_version`, and the
+//! transaction statements (`BEGIN`/`COMMIT`/`ROLLBACK`) that frame a migration.
+
+mod batch;
+mod connection;
+pub mod url;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use connection::Connection;
+pub use url::DbUrl;
+
+/// The database behind a connection (or named by a URL).
+///
+/// MariaDB is kept apart from MySQL because SQLAlchemy renders some statements
+/// differently for it (it supports `INSERT ... RETURNING`, for one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Postgresql,
+    Sqlite,
+    Mysql,
+    Mariadb,
+}
+
+impl Backend {
+    /// SQLAlchemy's dialect name: `postgresql`, `sqlite`, `mysql`, `mariadb`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgresql => "postgresql",
+            Backend::Sqlite => "sqlite",
+            Backend::Mysql => "mysql",
+            Backend::Mariadb => "mariadb",
+        }
+    }
+
+    /// MySQL or MariaDB: same wire protocol, same quoting.
+    pub fn is_mysql_family(self) -> bool {
+        matches!(self, Backend::Mysql | Backend::Mariadb)
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = DbError;
+
+    /// A dialect name, optionally with a driver: `postgresql`, `postgres`,
+    /// `postgresql+psycopg`, `sqlite`, `mysql`, `mariadb`.
+    fn from_str(s: &str) -> Result<Backend, DbError> {
+        let dialect = s.split_once('+').map_or(s, |(d, _)| d);
+        match dialect.to_ascii_lowercase().as_str() {
+            "postgresql" | "postgres" => Ok(Backend::Postgresql),
+            "sqlite" => Ok(Backend::Sqlite),
+            "mysql" => Ok(Backend::Mysql),
+            "mariadb" => Ok(Backend::Mariadb),
+            _ => Err(DbError::UnknownDialect(s.to_string())),
+        }
+    }
+}
+
+/// A value read from a result row.
+///
+/// Types without a variant of their own (dates, decimals, JSON, arrays, ...) come back
+/// as their text form, as the database renders them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// Errors from native database work. Messages never contain a password.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// The URL does not follow SQLAlchemy's URL grammar.
+    #[error("Could not parse SQLAlchemy URL: {reason}")]
+    InvalidUrl { reason: String },
+
+    /// The URL is valid but not served natively (an in-memory SQLite database, an
+    /// unknown dialect or driver): the caller should use SQLAlchemy instead.
+    #[error("'{url}' is not served by a native connection: {reason}")]
+    NotNative { url: String, reason: String },
+
+    /// A dialect name that is none of postgresql, sqlite, mysql, mariadb.
+    #[error("unknown dialect '{0}'")]
+    UnknownDialect(String),
+
+    /// Connecting failed. `url` has its password replaced by `***`.
+    #[error("could not connect to '{url}': {message}")]
+    Connect { url: String, message: String },
+
+    /// The database refused a statement.
+    #[error("{message}\n[SQL: {sql}]")]
+    Statement {
+        sql: String,
+        message: String,
+        /// SQLSTATE (PostgreSQL, SQLite's extended code, MySQL's error number).
+        code: Option<String>,
+    },
+
+    /// The connection was already closed.
+    #[error("the connection is closed")]
+    Closed,
+}
+
+impl DbError {
+    /// A `Statement` error for `sql` from a sqlx error.
+    pub(crate) fn statement(sql: &str, err: sqlx::Error) -> DbError {
+        let (message, code) = describe(&err);
+        DbError::Statement {
+            sql: sql.to_string(),
+            message,
+            code,
+        }
+    }
+}
+
+/// The error of one statement in [`Connection::execute_batch`], naming it.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct BatchError {
+    /// The failing statement's position in the list given (0-based).
+    pub index: usize,
+    /// The failing statement, as given.
+    pub statement: String,
+    pub error: DbError,
+}
+
+/// The server's message and code of a sqlx error, PostgreSQL's detail and hint included.
+fn describe(err: &sqlx::Error) -> (String, Option<String>) {
+    match err {
+        sqlx::Error::Database(db) => {
+            let mut message = db.message().to_string();
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                if let Some(detail) = pg.detail() {
+                    message.push_str(&format!("\nDETAIL:  {detail}"));
+                }
+                if let Some(hint) = pg.hint() {
+                    message.push_str(&format!("\nHINT:  {hint}"));
+                }
+            }
+            (message, db.code().map(|c| c.into_owned()))
+        }
+        other => (other.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_names_round_trip() {
+        for b in [
+            Backend::Postgresql,
+            Backend::Sqlite,
+            Backend::Mysql,
+            Backend::Mariadb,
+        ] {
+            assert_eq!(b.name().parse::<Backend>().unwrap(), b);
+        }
+        assert_eq!(
+            "postgresql+psycopg".parse::<Backend>().unwrap(),
+            Backend::Postgresql
+        );
+        assert_eq!("postgres".parse::<Backend>().unwrap(), Backend::Postgresql);
+        assert!("oracle".parse::<Backend>().is_err());
+    }
+
+    #[test]
+    fn statement_error_names_the_sql() {
+        let e = DbError::Statement {
+            sql: "SELECT nope".into(),
+            message: "column \"nope\" does not exist".into(),
+            code: Some("42703".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "column \"nope\" does not exist\n[SQL: SELECT nope]"
+        );
+    }
+}

@@ -1,0 +1,396 @@
+//! `_native.Connection` and the version-table / offline-output functions.
+//!
+//! Every call that touches the database leaves the interpreter (`py.detach`) and blocks
+//! on the one process-wide tokio runtime; a pending Ctrl-C interrupts the wait, raises
+//! `KeyboardInterrupt` and closes the connection (its state is unknown by then).
+
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyString, PyTuple};
+
+use crate::db::{self, Backend, BatchError, DbError, Value};
+use crate::runtime::{offline, version::VersionTable};
+
+create_exception!(
+    alembic_rs._native,
+    DatabaseError,
+    PyException,
+    "A native database operation failed."
+);
+create_exception!(
+    alembic_rs._native,
+    ConnectionError,
+    DatabaseError,
+    "Connecting failed, or the connection is closed."
+);
+create_exception!(
+    alembic_rs._native,
+    NotNativeError,
+    DatabaseError,
+    "The URL is not served by a native connection: use SQLAlchemy for it."
+);
+create_exception!(
+    alembic_rs._native,
+    BatchStatementError,
+    DatabaseError,
+    "A statement of execute_batch failed; `.index` and `.statement` name it."
+);
+
+/// How often a blocked call looks for Ctrl-C.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Why a native call failed, before it becomes a Python exception (which needs the GIL).
+enum Failure {
+    Db(DbError),
+    Batch(BatchError),
+    Interrupted(PyErr),
+}
+
+impl From<DbError> for Failure {
+    fn from(e: DbError) -> Self {
+        Failure::Db(e)
+    }
+}
+
+impl From<BatchError> for Failure {
+    fn from(e: BatchError) -> Self {
+        Failure::Batch(e)
+    }
+}
+
+/// The one place a `DbError` becomes a Python exception.
+fn db_error(py: Python<'_>, err: DbError) -> PyErr {
+    let message = err.to_string();
+    match err {
+        DbError::InvalidUrl { .. } | DbError::UnknownDialect(_) => PyValueError::new_err(message),
+        DbError::NotNative { .. } => NotNativeError::new_err(message),
+        DbError::Connect { .. } | DbError::Closed => ConnectionError::new_err(message),
+        DbError::Statement { sql, code, .. } => {
+            let e = DatabaseError::new_err(message);
+            let value = e.value(py);
+            // attributes for callers that want them; failing to set them is not fatal
+            let _ = value.setattr("sql", sql);
+            let _ = value.setattr("code", code);
+            e
+        }
+    }
+}
+
+fn failure(py: Python<'_>, f: Failure) -> PyErr {
+    match f {
+        Failure::Db(e) => db_error(py, e),
+        Failure::Batch(b) => {
+            let e = BatchStatementError::new_err(b.to_string());
+            let value = e.value(py);
+            let _ = value.setattr("index", b.index);
+            let _ = value.setattr("statement", b.statement);
+            if let DbError::Statement { code, .. } = b.error {
+                let _ = value.setattr("code", code);
+            }
+            e
+        }
+        Failure::Interrupted(e) => e,
+    }
+}
+
+/// Block on `fut` on the process-wide runtime. Call with the GIL released; it is taken
+/// back only briefly, between polls, to look for Ctrl-C.
+fn block_on<F: Future>(fut: F) -> Result<F::Output, PyErr> {
+    let rt = pyo3_async_runtimes::tokio::get_runtime();
+    let mut fut = pin!(fut);
+    loop {
+        // the timer must be made inside the runtime, hence the async block
+        let polled = rt.block_on(async { tokio::time::timeout(SIGNAL_POLL, fut.as_mut()).await });
+        match polled {
+            Ok(out) => return Ok(out),
+            Err(_) => Python::attach(|py| py.check_signals())?,
+        }
+    }
+}
+
+type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + Send + 'c>>;
+
+/// A native database connection opened from a SQLAlchemy URL.
+#[pyclass(module = "alembic_rs._native", name = "Connection", frozen)]
+pub struct PyConnection {
+    /// Locked only with the GIL released: a thread holding the lock may need the GIL
+    /// (to look for Ctrl-C), so waiting for the lock with the GIL held could deadlock.
+    inner: Mutex<db::Connection>,
+    backend: Backend,
+}
+
+impl PyConnection {
+    fn lock(&self) -> MutexGuard<'_, db::Connection> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Run `op` on the connection with the GIL released.
+    fn call<T: Send>(
+        &self,
+        py: Python<'_>,
+        op: impl for<'c> FnOnce(&'c mut db::Connection) -> ConnFuture<'c, T> + Send,
+    ) -> PyResult<T> {
+        let result = py.detach(|| {
+            let mut conn = self.lock();
+            match block_on(op(&mut conn)) {
+                Ok(result) => result,
+                Err(interrupted) => {
+                    // the statement may be half-sent: this connection cannot be trusted
+                    conn.abandon();
+                    Err(Failure::Interrupted(interrupted))
+                }
+            }
+        });
+        result.map_err(|f| failure(py, f))
+    }
+
+    /// Read connection state (no I/O) with the GIL released, for the lock's sake.
+    fn peek<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&db::Connection) -> T + Send) -> T {
+        py.detach(|| f(&self.lock()))
+    }
+}
+
+#[pymethods]
+impl PyConnection {
+    /// Open a connection from a SQLAlchemy URL. Raises `NotNativeError` for URLs that
+    /// need SQLAlchemy (in-memory SQLite, other dialects), `ConnectionError` when the
+    /// database cannot be reached (the message shows the URL with the password hidden).
+    #[staticmethod]
+    fn connect(py: Python<'_>, url: &str) -> PyResult<PyConnection> {
+        let url = url.to_string();
+        let result = py.detach(|| block_on(db::Connection::connect(&url)));
+        match result {
+            Ok(Ok(conn)) => Ok(PyConnection {
+                backend: conn.backend(),
+                inner: Mutex::new(conn),
+            }),
+            Ok(Err(e)) => Err(db_error(py, e)),
+            Err(interrupted) => Err(interrupted),
+        }
+    }
+
+    /// Run SQL text; return the number of rows affected.
+    fn execute(&self, py: Python<'_>, sql: &str) -> PyResult<u64> {
+        let sql = sql.to_string();
+        self.call(py, move |c| {
+            Box::pin(async move { Ok(c.execute(&sql).await?) })
+        })
+    }
+
+    /// Run statements in as few round trips as possible. A failure raises
+    /// `BatchStatementError` with `.index` and `.statement` of the failing statement;
+    /// later statements are not sent.
+    fn execute_batch(&self, py: Python<'_>, statements: Vec<String>) -> PyResult<()> {
+        self.call(py, move |c| {
+            Box::pin(async move { Ok(c.execute_batch(&statements).await?) })
+        })
+    }
+
+    /// Run a query; return its rows as tuples of None, bool, int, float, str or bytes
+    /// (other types as their text).
+    fn query<'py>(&self, py: Python<'py>, sql: &str) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        let sql = sql.to_string();
+        let rows = self.call(py, move |c| {
+            Box::pin(async move { Ok(c.query(&sql).await?) })
+        })?;
+        rows.into_iter()
+            .map(|row| {
+                let values = row
+                    .into_iter()
+                    .map(|v| value_to_py(py, v))
+                    .collect::<PyResult<Vec<_>>>()?;
+                PyTuple::new(py, values)
+            })
+            .collect()
+    }
+
+    /// `BEGIN` a transaction.
+    fn begin(&self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, |c| Box::pin(async move { Ok(c.begin().await?) }))
+    }
+
+    /// `COMMIT` the transaction.
+    fn commit(&self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, |c| Box::pin(async move { Ok(c.commit().await?) }))
+    }
+
+    /// `ROLLBACK` the transaction.
+    fn rollback(&self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, |c| Box::pin(async move { Ok(c.rollback().await?) }))
+    }
+
+    /// Whether `begin()` opened a transaction not yet committed or rolled back.
+    #[getter]
+    fn in_transaction(&self, py: Python<'_>) -> bool {
+        self.peek(py, |c| c.in_transaction())
+    }
+
+    /// Whether the table (or view) exists, in `schema` or where an unqualified name finds it.
+    #[pyo3(signature = (name, schema=None))]
+    fn has_table(&self, py: Python<'_>, name: &str, schema: Option<&str>) -> PyResult<bool> {
+        let name = name.to_string();
+        let schema = schema.map(str::to_string);
+        self.call(py, move |c| {
+            Box::pin(async move { Ok(c.has_table(&name, schema.as_deref()).await?) })
+        })
+    }
+
+    /// The schema unqualified names resolve to (`public`, the MySQL database, `main`).
+    fn current_schema(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        self.call(py, |c| {
+            Box::pin(async move { Ok(c.current_schema().await?) })
+        })
+    }
+
+    /// The database name (the SQLite file for SQLite).
+    fn database_name(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        self.call(py, |c| {
+            Box::pin(async move { Ok(c.database_name().await?) })
+        })
+    }
+
+    /// `postgresql`, `sqlite`, `mysql` or `mariadb` (told apart by the server version).
+    #[getter]
+    fn backend(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// The connection URL with the password hidden.
+    #[getter]
+    fn url(&self, py: Python<'_>) -> String {
+        self.peek(py, |c| c.url().to_string())
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self, py: Python<'_>) -> bool {
+        self.peek(py, |c| c.is_closed())
+    }
+
+    /// Close the connection. Closing twice is harmless.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, |c| Box::pin(async move { Ok(c.close().await?) }))
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!("<alembic_rs._native.Connection {}>", self.url(py))
+    }
+}
+
+fn value_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::Float(f) => PyFloat::new(py, f).into_any(),
+        Value::Text(s) => PyString::new(py, &s).into_any(),
+        Value::Bytes(b) => PyBytes::new(py, &b).into_any(),
+    })
+}
+
+fn backend_arg(dialect: &str) -> PyResult<Backend> {
+    Backend::from_str(dialect).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// The SQL of one `alembic_version` operation, without terminator, exactly as alembic
+/// renders it. `action` is `create`, `insert`, `update` (from `version` to
+/// `to_version`), `delete`, `select` or `drop`.
+#[pyfunction]
+#[pyo3(signature = (dialect, action, table="alembic_version", schema=None, pk=true, version=None, to_version=None))]
+fn version_table_sql(
+    dialect: &str,
+    action: &str,
+    table: &str,
+    schema: Option<&str>,
+    pk: bool,
+    version: Option<&str>,
+    to_version: Option<&str>,
+) -> PyResult<String> {
+    let vt = VersionTable {
+        backend: backend_arg(dialect)?,
+        name: table.to_string(),
+        schema: schema.map(str::to_string),
+        pk,
+    };
+    let need = |v: Option<&str>, what: &str| {
+        v.map(str::to_string)
+            .ok_or_else(|| PyValueError::new_err(format!("'{action}' needs {what}")))
+    };
+    match action {
+        "create" => vt
+            .create_sql()
+            .map_err(|e| PyValueError::new_err(e.to_string())),
+        "insert" => Ok(vt.insert_sql(&need(version, "version")?)),
+        "update" => Ok(vt.update_sql(&need(version, "version")?, &need(to_version, "to_version")?)),
+        "delete" => Ok(vt.delete_sql(&need(version, "version")?)),
+        "select" => Ok(vt.select_sql()),
+        "drop" => Ok(vt.drop_sql()),
+        other => Err(PyValueError::new_err(format!(
+            "unknown version table action '{other}': expected create, insert, update, delete, select or drop"
+        ))),
+    }
+}
+
+/// The text `--sql` mode writes when a transaction begins (`BEGIN;` and a blank line).
+#[pyfunction]
+fn offline_begin(dialect: &str) -> PyResult<String> {
+    Ok(offline::begin(backend_arg(dialect)?))
+}
+
+/// The text `--sql` mode writes when a transaction commits (`COMMIT;` and a blank line).
+#[pyfunction]
+fn offline_commit(dialect: &str) -> PyResult<String> {
+    Ok(offline::commit(backend_arg(dialect)?))
+}
+
+/// A statement as `--sql` mode writes it: tabs to spaces, stripped, `;`, blank line.
+#[pyfunction]
+fn offline_statement(sql: &str) -> String {
+    offline::statement(sql)
+}
+
+/// alembic's `static_output`: the text and a blank line.
+#[pyfunction]
+fn offline_static_output(text: &str) -> String {
+    offline::static_output(text)
+}
+
+/// alembic's default `transactional_ddl` for the dialect.
+#[pyfunction]
+fn transactional_ddl(dialect: &str) -> PyResult<bool> {
+    Ok(offline::transactional_ddl(backend_arg(dialect)?))
+}
+
+/// Add the database classes, exceptions and functions to `_native`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_class::<PyConnection>()?;
+    m.add("DatabaseError", py.get_type::<DatabaseError>())?;
+    m.add("ConnectionError", py.get_type::<ConnectionError>())?;
+    m.add("NotNativeError", py.get_type::<NotNativeError>())?;
+    m.add("BatchStatementError", py.get_type::<BatchStatementError>())?;
+    m.add_function(wrap_pyfunction!(version_table_sql, m)?)?;
+    m.add_function(wrap_pyfunction!(offline_begin, m)?)?;
+    m.add_function(wrap_pyfunction!(offline_commit, m)?)?;
+    m.add_function(wrap_pyfunction!(offline_statement, m)?)?;
+    m.add_function(wrap_pyfunction!(offline_static_output, m)?)?;
+    m.add_function(wrap_pyfunction!(transactional_ddl, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! The `alembic_version` table: its SQL per dialect, byte for byte as alembic writes it.
+//!
+//! alembic builds the table as `Table(name, Column("version_num", String(32),
+//! nullable=False), PrimaryKeyConstraint(name=f"{name}_pkc"))` and writes versions with
+//! `literal_column("'<rev>'")`, so revision ids go into the SQL as literals, unescaped.
+//! SQLAlchemy adds `RETURNING` of the primary key to the `INSERT` where the dialect
+//! supports it; that is kept too, so `--sql` output matches.
+
+use std::borrow::Cow;
+
+use super::reserved_words;
+use crate::db::Backend;
+
+/// An identifier is longer than the database allows (only the `<table>_pkc` constraint
+/// name is checked, as SQLAlchemy does).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Identifier '{name}' exceeds maximum length of {max} characters")]
+pub struct IdentifierTooLong {
+    pub name: String,
+    pub max: usize,
+}
+
+/// The version table of a migration context: `version_table`, `version_table_schema`
+/// and `version_table_pk` of `context.configure()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTable {
+    pub backend: Backend,
+    pub name: String,
+    pub schema: Option<String>,
+    /// Whether the table has the `<name>_pkc` primary key.
+    pub pk: bool,
+}
+
+impl VersionTable {
+    /// alembic's default: `alembic_version`, no schema, with a primary key.
+    pub fn new(backend: Backend) -> VersionTable {
+        VersionTable {
+            backend,
+            name: "alembic_version".to_string(),
+            schema: None,
+            pk: true,
+        }
+    }
+
+    /// The table name as it appears in SQL: schema-qualified and quoted where needed.
+    pub fn qualified_name(&self) -> String {
+        let name = quote(self.backend, &self.name);
+        match &self.schema {
+            Some(schema) => format!("{}.{name}", quote(self.backend, schema)),
+            None => name.into_owned(),
+        }
+    }
+
+    /// `CREATE TABLE`.
+    pub fn create_sql(&self) -> Result<String, IdentifierTooLong> {
+        let table = self.qualified_name();
+        if !self.pk {
+            return Ok(format!(
+                "CREATE TABLE {table} (\n    version_num VARCHAR(32) NOT NULL\n)"
+            ));
+        }
+        let constraint = format!("{}_pkc", self.name);
+        let max = max_identifier_length(self.backend);
+        if constraint.chars().count() > max {
+            return Err(IdentifierTooLong {
+                name: constraint,
+                max,
+            });
+        }
+        Ok(format!(
+            "CREATE TABLE {table} (\n    version_num VARCHAR(32) NOT NULL, \n    \
+             CONSTRAINT {} PRIMARY KEY (version_num)\n)",
+            quote(self.backend, &constraint)
+        ))
+    }
+
+    /// `INSERT` of one version row.
+    pub fn insert_sql(&self, version: &str) -> String {
+        let table = self.qualified_name();
+        let mut sql = format!("INSERT INTO {table} (version_num) VALUES ('{version}')");
+        if self.pk {
+            match self.backend {
+                Backend::Postgresql | Backend::Mariadb => {
+                    sql.push_str(&format!(" RETURNING {table}.version_num"));
+                }
+                Backend::Sqlite => sql.push_str(" RETURNING version_num"),
+                Backend::Mysql => {}
+            }
+        }
+        sql
+    }
+
+    /// `UPDATE` of the row holding `from` to `to`.
+    pub fn update_sql(&self, from: &str, to: &str) -> String {
+        let table = self.qualified_name();
+        format!("UPDATE {table} SET version_num='{to}' WHERE {table}.version_num = '{from}'")
+    }
+
+    /// `DELETE` of the row holding `version`.
+    pub fn delete_sql(&self, version: &str) -> String {
+        let table = self.qualified_name();
+        format!("DELETE FROM {table} WHERE {table}.version_num = '{version}'")
+    }
+
+    /// `SELECT` of the current heads.
+    pub fn select_sql(&self) -> String {
+        let table = self.qualified_name();
+        format!("SELECT {table}.version_num \nFROM {table}")
+    }
+
+    /// `DROP TABLE`.
+    pub fn drop_sql(&self) -> String {
+        format!("DROP TABLE {}", self.qualified_name())
+    }
+}
+
+/// SQLAlchemy's `max_identifier_length` per dialect (what `validate_identifier` checks;
+/// MySQL's own 64-character limit for constraints is left to the server).
+fn max_identifier_length(backend: Backend) -> usize {
+    match backend {
+        Backend::Postgresql => 63,
+        Backend::Mysql | Backend::Mariadb => 255,
+        Backend::Sqlite => 9999,
+    }
+}
+
+/// Quote an identifier when SQLAlchemy would: a reserved word, upper-case letters, a
+/// character outside `[A-Za-z0-9_$]`, or a leading digit or `$`.
+pub fn quote(backend: Backend, ident: &str) -> Cow<'_, str> {
+    if !requires_quotes(backend, ident) {
+        return Cow::Borrowed(ident);
+    }
+    let q = if backend.is_mysql_family() { '`' } else { '"' };
+    let escaped = ident.replace(q, &format!("{q}{q}"));
+    Cow::Owned(format!("{q}{escaped}{q}"))
+}
+
+fn requires_quotes(backend: Backend, ident: &str) -> bool {
+    let Some(first) = ident.chars().next() else {
+        return true;
+    };
+    let lower = ident.to_lowercase();
+    let reserved = match backend {
+        Backend::Postgresql => reserved_words::POSTGRESQL,
+        Backend::Sqlite => reserved_words::SQLITE,
+        Backend::Mysql => reserved_words::MYSQL,
+        Backend::Mariadb => reserved_words::MARIADB,
+    };
+    reserved.binary_search(&lower.as_str()).is_ok()
+        || first.is_ascii_digit()
+        || first == '$'
+        || !ident
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        || lower != ident
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Backend; 4] = [
+        Backend::Postgresql,
+        Backend::Sqlite,
+        Backend::Mysql,
+        Backend::Mariadb,
+    ];
+
+    /// Every statement, as alembic's offline writer would put it (terminator, blank line).
+    fn script(vt: &VersionTable) -> String {
+        let create = vt.create_sql().unwrap();
+        [
+            create,
+            vt.insert_sql("abc123"),
+            vt.update_sql("abc123", "def456"),
+            vt.delete_sql("def456"),
+            vt.select_sql(),
+            vt.drop_sql(),
+        ]
+        .iter()
+        .map(|s| format!("{s};\n\n"))
+        .collect()
+    }
+
+    #[test]
+    fn default_table_matches_alembic() {
+        let vt = VersionTable::new(Backend::Postgresql);
+        assert_eq!(
+            script(&vt),
+            "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    \
+             CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n);\n\n\
+             INSERT INTO alembic_version (version_num) VALUES ('abc123') RETURNING \
+             alembic_version.version_num;\n\n\
+             UPDATE alembic_version SET version_num='def456' WHERE \
+             alembic_version.version_num = 'abc123';\n\n\
+             DELETE FROM alembic_version WHERE alembic_version.version_num = 'def456';\n\n\
+             SELECT alembic_version.version_num \nFROM alembic_version;\n\n\
+             DROP TABLE alembic_version;\n\n"
+        );
+    }
+
+    #[test]
+    fn snapshots_per_dialect() {
+        for backend in ALL {
+            for (label, name, schema, pk) in [
+                ("default", "alembic_version", None, true),
+                ("quoted", "my versions", Some("Other Schema"), true),
+                ("no_pk", "alembic_version", Some("s1"), false),
+                ("reserved", "select", None, true),
+            ] {
+                let vt = VersionTable {
+                    backend,
+                    name: name.to_string(),
+                    schema: schema.map(str::to_string),
+                    pk,
+                };
+                insta::assert_snapshot!(format!("{}_{label}", backend.name()), script(&vt));
+            }
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        let cases = [
+            (Backend::Postgresql, "alembic_version", "alembic_version"),
+            (Backend::Postgresql, "_x$1", "_x$1"),
+            (Backend::Postgresql, "1abc", "\"1abc\""),
+            (Backend::Postgresql, "$x", "\"$x\""),
+            (Backend::Postgresql, "Mixed", "\"Mixed\""),
+            (Backend::Postgresql, "a\"b", "\"a\"\"b\""),
+            (Backend::Postgresql, "user", "\"user\""),
+            (Backend::Sqlite, "user", "user"),
+            (Backend::Sqlite, "select", "\"select\""),
+            (Backend::Mysql, "a`b", "`a``b`"),
+            (Backend::Mysql, "my-table", "`my-table`"),
+            (Backend::Postgresql, "", "\"\""),
+        ];
+        for (backend, ident, want) in cases {
+            assert_eq!(quote(backend, ident), want, "{backend} {ident}");
+        }
+    }
+
+    #[test]
+    fn reserved_word_lists_are_sorted() {
+        for list in [
+            reserved_words::POSTGRESQL,
+            reserved_words::SQLITE,
+            reserved_words::MYSQL,
+            reserved_words::MARIADB,
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn constraint_name_length_is_checked() {
+        let mut vt = VersionTable::new(Backend::Postgresql);
+        vt.name = "t".repeat(62);
+        let err = vt.create_sql().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "Identifier '{}_pkc' exceeds maximum length of 63 characters",
+                "t".repeat(62)
+            )
+        );
+        vt.backend = Backend::Mysql;
+        assert!(vt.create_sql().is_ok());
+        vt.name = "t".repeat(252);
+        assert!(vt.create_sql().is_err());
+        vt.pk = false;
+        vt.name = "t".repeat(100);
+        assert!(vt.create_sql().is_ok());
+    }
+}
