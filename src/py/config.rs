@@ -1,9 +1,10 @@
 //! `IniFile` (alembic.ini with ConfigParser semantics) and `[tool.alembic]` reading.
 
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 
 use super::errors::config_error;
-use crate::config::{ConfigError, IniFile};
+use crate::config::{ConfigError, IniFile, read_pyproject};
 
 /// A parsed `.ini` file; `Config.file_config` wraps it with ConfigParser's methods.
 #[pyclass(name = "IniFile", module = "alembic_rs._native")]
@@ -88,7 +89,45 @@ impl PyIniFile {
     }
 }
 
+/// A TOML value as the Python value `tomllib` would give.
+fn toml_to_py<'py>(py: Python<'py>, value: &toml::Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        toml::Value::String(s) => s.into_pyobject(py)?.into_any(),
+        toml::Value::Integer(i) => i.into_pyobject(py)?.into_any(),
+        toml::Value::Float(f) => f.into_pyobject(py)?.into_any(),
+        toml::Value::Boolean(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        toml::Value::Datetime(d) => d.to_string().into_pyobject(py)?.into_any(),
+        toml::Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(toml_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        toml::Value::Table(table) => table_to_py(py, table)?.into_any(),
+    })
+}
+
+fn table_to_py<'py>(py: Python<'py>, table: &toml::Table) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in table {
+        dict.set_item(key, toml_to_py(py, value)?)?;
+    }
+    Ok(dict)
+}
+
+/// The `[tool.alembic]` table of a `pyproject.toml` as a dict; None when the file
+/// does not exist or the table is empty.
+#[pyfunction]
+fn read_pyproject_alembic<'py>(py: Python<'py>, path: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
+    match read_pyproject(path).map_err(|e| config_error(py, e))? {
+        Some(table) if !table.is_empty() => Ok(Some(table_to_py(py, &table)?)),
+        _ => Ok(None),
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(read_pyproject_alembic, m)?)?;
     m.add_class::<PyIniFile>()?;
     Ok(())
 }

@@ -129,8 +129,8 @@ class Operations:
     def create_table(self, table_name: str, *columns: Any, **kw: Any) -> Any:
         from . import spec
 
-        table = spec.table_for(table_name, *columns, **kw)
-        self.impl.run_op(spec.create_table(self.impl.dialect, table_name, *columns, **kw))
+        built, table = spec.create_table_with_table(self.impl.dialect, table_name, *columns, **kw)
+        self.impl.run_op(built)
         return table
 
     def drop_table(self, table_name: str, **kw: Any) -> None:

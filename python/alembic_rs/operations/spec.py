@@ -390,6 +390,31 @@ def create_table(
     **kw: Any,
 ) -> dict[str, Any]:
     """Spec of ``op.create_table(table_name, *columns, **kw)``."""
+    return create_table_with_table(
+        dialect,
+        table_name,
+        *columns,
+        schema=schema,
+        comment=comment,
+        prefixes=prefixes,
+        if_not_exists=if_not_exists,
+        naming_convention=naming_convention,
+        **kw,
+    )[0]
+
+
+def create_table_with_table(
+    dialect: Dialect | str,
+    table_name: str,
+    *columns: Any,
+    schema: str | None = None,
+    comment: str | None = None,
+    prefixes: Sequence[str] | None = None,
+    if_not_exists: bool | None = None,
+    naming_convention: Mapping[str, str] | None = None,
+    **kw: Any,
+) -> tuple[dict[str, Any], sa.Table]:
+    """The spec of ``op.create_table`` and the ``Table`` alembic returns from it."""
     d = get_dialect(dialect)
     t = _table(
         table_name,
@@ -416,7 +441,7 @@ def create_table(
         "comment": comment,
         "prefixes": list(prefixes or ()),
         "if_not_exists": bool(if_not_exists),
-    }
+    }, t
 
 
 def drop_table(
