@@ -201,7 +201,7 @@ class EnvironmentContext:
             return None
         if connection is not None:
             if connection.in_transaction():
-                log.info("Executor: SQLAlchemy (the given connection is inside a transaction)")
+                log.debug("Executor: SQLAlchemy (the given connection is inside a transaction)")
                 return None
             url = connection.engine.url
         if url is None:
@@ -209,12 +209,12 @@ class EnvironmentContext:
         try:
             native = _native.Connection.connect(_sa_url_string(url))
         except _native.NotNativeError as e:
-            log.info("Executor: SQLAlchemy (%s)", e)
+            log.debug("Executor: SQLAlchemy (%s)", e)
             return None
         if self._native_connection is not None:
             self._native_connection.close()
         self._native_connection = native
-        log.info("Executor: native (sqlx)")
+        log.debug("Executor: native (sqlx)")
         return native
 
     # -- running --------------------------------------------------------------------------

@@ -361,11 +361,24 @@ class MigrationContext:
                 log.info("Running %s", step)
                 if self.as_sql:
                     self.impl.static_output("-- Running %s" % (step.short_log,))
-                step.migration_fn(**kw)
+                self._run_step(step, kw)
                 current, actions = script_map.update_heads(current, step.native)
                 self._apply_version_actions(actions)
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step.info, heads=set(current), run_args=kw)
+
+    def _run_step(self, step: MigrationStep, kw: dict[str, Any]) -> None:
+        """Run one step; a database error becomes a ``MigrationError`` naming the step."""
+        from .. import _native
+
+        try:
+            step.migration_fn(**kw)
+        except _native.DatabaseError as e:
+            revision = step.revision
+            where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
+            raise util.exc.MigrationError(
+                f"{step.name} of {where} failed: {e}"
+            ) from e
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
         self.impl.execute(sql, execution_options)

@@ -10,6 +10,10 @@ class CommandError(Exception):
     """Base command error for all exceptions."""
 
 
+class MigrationError(CommandError):
+    """A migration step failed; the message names the revision, its file and the statement."""
+
+
 class DatabaseNotAtHead(CommandError):
     """The database is not at the current head revisions."""
 
