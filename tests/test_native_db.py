@@ -360,8 +360,9 @@ def test_offline_transaction_texts_match_alembic(dialect):
 )
 def test_upgrade_sql_bookkeeping_matches_alembic(tmp_path, url):
     """`alembic upgrade head --sql` on two empty revisions, rebuilt from our pieces."""
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     script_dir = tmp_path / "migrations"
     buf = io.StringIO()

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from runners import TEMPLATES_DIR, Runner, RunResult, real_alembic
+from runners import TEMPLATES_DIR, Runner, RunResult, cli, real_alembic
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,7 +28,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TEMPLATES = ["generic", "async", "pyproject", "pyproject_async", "multidb"]
-RUNNERS = [pytest.param(real_alembic, id="alembic")]
+RUNNERS = [
+    pytest.param(real_alembic, id="alembic"),
+    pytest.param(cli(str(Path(sys.executable).with_name("alembic-rs"))), id="alembic-rs"),
+]
 
 ASYNC_TEMPLATES = {"async", "pyproject_async"}
 PYPROJECT_TEMPLATES = {"pyproject", "pyproject_async"}

@@ -61,8 +61,6 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
     toml_path: pathlib.Path | None = None
     for file_path in sorted(template_path.iterdir()):
         name = file_path.name
-        if name == "README":
-            continue
         if name == "alembic.ini.mako":
             assert config.config_file_name is not None
             config_file = pathlib.Path(config.config_file_name).absolute()
