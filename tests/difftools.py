@@ -247,7 +247,7 @@ def sort_entries(text: str) -> str:
     entries: list[list[str]] = []
     for line in lines:
         starts = line.startswith("Rev: ") if verbose else bool(line) and line[0] != " "
-        if starts and not line.startswith(_ENTRY_KEYS) or not entries:
+        if (starts and not line.startswith(_ENTRY_KEYS)) or not entries:
             entries.append([line])
         else:
             entries[-1].append(line)

@@ -68,7 +68,7 @@ def main() -> None:
             except SystemExit as e:
                 code, text = _exit_code(e.code)
                 err.target.write(text)
-            except BaseException:  # noqa: BLE001 - rendered as the interpreter would
+            except BaseException:
                 err.target.write(traceback.format_exc())
                 code = 1
         res = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import command  # noqa: E402
-from .config import Config  # noqa: E402
+from . import command
+from .config import Config
 
 __all__ = ["Config", "__version__", "command"]

@@ -145,9 +145,7 @@ class CommandLine:
         parser.add_argument(
             "--raiseerr", action="store_true", help="Raise a full stack trace on error"
         )
-        parser.add_argument(
-            "-q", "--quiet", action="store_true", help="Do not log to std output."
-        )
+        parser.add_argument("-q", "--quiet", action="store_true", help="Do not log to std output.")
         self.subparsers = parser.add_subparsers()
         for name in dir(command):
             fn = getattr(command, name)

@@ -52,7 +52,9 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
             )
             ini_location = ("%(here)s" / pathlib.Path(rel)).as_posix()
         if config._toml_file_path is not None:
-            rel = os.path.relpath(directory_path.absolute(), config._toml_file_path.absolute().parent)
+            rel = os.path.relpath(
+                directory_path.absolute(), config._toml_file_path.absolute().parent
+            )
             toml_location = ("%(here)s" / pathlib.Path(rel)).as_posix()
 
     script = ScriptDirectory(directory_path)
@@ -88,7 +90,10 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
             script._copy_file(file_path, directory_path / name)
 
     if package:
-        for path in (directory_path.absolute() / "__init__.py", versions.absolute() / "__init__.py"):
+        for path in (
+            directory_path.absolute() / "__init__.py",
+            versions.absolute() / "__init__.py",
+        ):
             with util.status(f"Adding {path!s}", **opts):
                 open(path, "w").close()
 
@@ -120,7 +125,7 @@ def revision(
     rev_id: str | None = None,
     depends_on: str | None = None,
     process_revision_directives: Any = None,
-) -> Script | None | list[Script | None]:
+) -> Script | list[Script | None] | None:
     """Create a new revision file."""
     script_directory = ScriptDirectory.from_config(config)
     environment = util.asbool(config.get_alembic_option("revision_environment"))

@@ -62,9 +62,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         if fullname.startswith("alembic."):
             # an alembic module we do not provide: fail clearly, never load real alembic's
-            raise ImportError(
-                f"alembic-rs does not provide '{fullname}'", name=fullname
-            )
+            raise ImportError(f"alembic-rs does not provide '{fullname}'", name=fullname)
         return None
 
     def create_module(self, spec: Any) -> types.ModuleType:

@@ -79,7 +79,9 @@ class Operations:
         to_spec = getattr(operation, "to_spec", None)
         if to_spec is not None:
             return self.impl.run_op(to_spec(self.impl.dialect))
-        raise util.CommandError(f"No implementation registered for operation {type(operation).__name__}")
+        raise util.CommandError(
+            f"No implementation registered for operation {type(operation).__name__}"
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -145,7 +147,9 @@ class Operations:
     def alter_column(self, table_name: str, column_name: str, **kw: Any) -> None:
         self._run("alter_column", table_name, column_name, **kw)
 
-    def create_index(self, index_name: str | None, table_name: str, columns: Any, **kw: Any) -> None:
+    def create_index(
+        self, index_name: str | None, table_name: str, columns: Any, **kw: Any
+    ) -> None:
         self._run("create_index", index_name, table_name, columns, **kw)
 
     def drop_index(self, index_name: str, table_name: str | None = None, **kw: Any) -> None:
@@ -208,7 +212,9 @@ class Operations:
         """Run a SQL string, ``text()`` or Core statement."""
         self.migration_context.execute(sqltext, execution_options=execution_options)
 
-    def bulk_insert(self, table: Any, rows: list[dict[str, Any]], *, multiinsert: bool = True) -> None:
+    def bulk_insert(
+        self, table: Any, rows: list[dict[str, Any]], *, multiinsert: bool = True
+    ) -> None:
         self._run("bulk_insert", table, rows, multiinsert=multiinsert)
 
 

@@ -543,7 +543,7 @@ def alter_column(
     column_name: str,
     *,
     nullable: bool | None = None,
-    comment: str | None | bool = False,
+    comment: str | bool | None = False,
     server_default: Any = False,
     new_column_name: str | None = None,
     type_: Any = None,

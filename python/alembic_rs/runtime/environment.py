@@ -33,7 +33,9 @@ def _sa_url_string(url: Any) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _make_dialect(connection: Any, url: Any, dialect_name: str | None, dialect_opts: dict[str, Any]) -> Any:
+def _make_dialect(
+    connection: Any, url: Any, dialect_name: str | None, dialect_opts: dict[str, Any]
+) -> Any:
     from sqlalchemy.engine import Engine, make_url
 
     if connection is not None:
@@ -263,7 +265,9 @@ def run_with_current(config: Any, script: Any, callback: Callable[[tuple[str, ..
     run_env(config, script, fn, dont_mutate=True)
 
 
-def run_env_for_revision(config: Any, script: Any, sql: bool, template_args: dict[str, Any]) -> None:
+def run_env_for_revision(
+    config: Any, script: Any, sql: bool, template_args: dict[str, Any]
+) -> None:
     """``revision_environment = true``: run env.py before writing a revision file."""
 
     def fn(rev: Any, context: Any) -> list[Any]:

@@ -96,7 +96,9 @@ class MigrationImpl:
             return self.exec_sql(sql)
         return self.exec_construct(sql, execution_options)
 
-    def exec_construct(self, construct: Any, execution_options: dict[str, Any] | None = None) -> Any:
+    def exec_construct(
+        self, construct: Any, execution_options: dict[str, Any] | None = None
+    ) -> Any:
         """A SQLAlchemy construct Rust has no rule for: SQLAlchemy compiles it (the escape hatch)."""
         from sqlalchemy import schema, text
 

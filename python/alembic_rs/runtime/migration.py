@@ -376,9 +376,7 @@ class MigrationContext:
         except _native.DatabaseError as e:
             revision = step.revision
             where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
-            raise util.exc.MigrationError(
-                f"{step.name} of {where} failed: {e}"
-            ) from e
+            raise util.exc.MigrationError(f"{step.name} of {where} failed: {e}") from e
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
         self.impl.execute(sql, execution_options)

@@ -111,7 +111,7 @@ class ScriptDirectory:
 
     def __init__(
         self,
-        dir: str | os.PathLike[str],  # noqa: A002
+        dir: str | os.PathLike[str],
         file_template: str = _DEFAULT_FILE_TEMPLATE,
         truncate_slug_length: int | None = 40,
         version_locations: Sequence[str | os.PathLike[str]] | None = None,
@@ -470,9 +470,7 @@ class ScriptDirectory:
                 resolved_depends_on = []
                 for dep in util.to_list(depends_on) or []:
                     rev = self._script(self._map.get_revision(dep))
-                    resolved_depends_on.append(
-                        dep if dep in rev.branch_labels else rev.revision
-                    )
+                    resolved_depends_on.append(dep if dep in rev.branch_labels else rev.revision)
         self._generate_template(
             Path(self.dir, "script.py.mako"),
             path,

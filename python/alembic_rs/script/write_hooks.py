@@ -54,7 +54,9 @@ def _run(path: str, options: dict[str, str], command: list[str]) -> None:
     opts = options.get("options", "")
     if REVISION_SCRIPT_TOKEN not in opts:
         opts = REVISION_SCRIPT_TOKEN + " " + opts
-    args = [a.replace(REVISION_SCRIPT_TOKEN, path) for a in shlex.split(opts, posix=os.name == "posix")]
+    args = [
+        a.replace(REVISION_SCRIPT_TOKEN, path) for a in shlex.split(opts, posix=os.name == "posix")
+    ]
     subprocess.run([*command, *args], cwd=options.get("cwd"))
 
 

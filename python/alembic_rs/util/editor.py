@@ -32,4 +32,6 @@ def _find_editor(environ: Mapping[str, str]) -> str:
             full = os.path.join(path, candidate)
             if os.path.exists(full):
                 return full
-    raise OSError('No suitable editor found. Please set the "EDITOR" or "VISUAL" environment variables')
+    raise OSError(
+        'No suitable editor found. Please set the "EDITOR" or "VISUAL" environment variables'
+    )
