@@ -31,7 +31,7 @@ test-python: build-dev ## pytest: public API and differential tests against real
 
 test: lint test-rust test-python ## the whole test suite, lint included (what CI runs)
 
-lint: venv ## cargo fmt/clippy and ruff, all must be clean
+lint: build-dev ## cargo fmt/clippy and ruff, all must be clean
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --features python -- -D warnings

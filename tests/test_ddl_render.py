@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.util import CommandError
-from alembic_rs import _native
-from alembic_rs.operations import spec
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.sql import column, table
+
+from alembic_rs import _native
+from alembic_rs.operations import spec
 
 DIALECTS = ["postgresql", "sqlite", "mysql", "mariadb"]
 

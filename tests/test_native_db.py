@@ -14,6 +14,7 @@ import threading
 import uuid
 
 import pytest
+
 from alembic_rs import _native
 
 PG_URL = os.environ.get(

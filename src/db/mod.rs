@@ -6,12 +6,14 @@
 
 mod batch;
 mod connection;
+mod lock;
 pub mod url;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use connection::Connection;
+pub use lock::MigrationLock;
 pub use url::DbUrl;
 
 /// The database behind a connection (or named by a URL).

@@ -184,6 +184,39 @@ impl PyConnection {
         })
     }
 
+    /// Wait up to `timeout` seconds for the migration lock of this database's version
+    /// table (PostgreSQL advisory lock, MySQL `GET_LOCK`; nothing for SQLite).
+    /// Returns False when the wait timed out.
+    #[pyo3(signature = (database, schema, version_table, timeout))]
+    fn acquire_migration_lock(
+        &self,
+        py: Python<'_>,
+        database: &str,
+        schema: Option<&str>,
+        version_table: &str,
+        timeout: f64,
+    ) -> PyResult<bool> {
+        let lock = db::MigrationLock::new(database, schema, version_table);
+        let timeout = Duration::from_secs_f64(timeout.max(0.0));
+        self.call(py, move |c| {
+            Box::pin(async move { Ok(c.acquire_migration_lock(&lock, timeout).await?) })
+        })
+    }
+
+    /// Release the lock taken by `acquire_migration_lock`.
+    fn release_migration_lock(
+        &self,
+        py: Python<'_>,
+        database: &str,
+        schema: Option<&str>,
+        version_table: &str,
+    ) -> PyResult<()> {
+        let lock = db::MigrationLock::new(database, schema, version_table);
+        self.call(py, move |c| {
+            Box::pin(async move { Ok(c.release_migration_lock(&lock).await?) })
+        })
+    }
+
     /// Run statements in as few round trips as possible. A failure raises
     /// `BatchStatementError` with `.index` and `.statement` of the failing statement;
     /// later statements are not sent.

@@ -74,6 +74,13 @@ class EnvironmentContext:
 
     def __exit__(self, *exc: Any) -> None:
         try:
+            if self._migration_context is not None and self._native_connection is not None:
+                self._migration_context._release_lock()
+        finally:
+            self._close_native(*exc)
+
+    def _close_native(self, *exc: Any) -> None:
+        try:
             if self._native_connection is not None:
                 self._native_connection.close()
                 self._native_connection = None

@@ -13,6 +13,9 @@ from .impl import IMPL_NAMES, MigrationImpl
 
 log = logging.getLogger("alembic.runtime.migration")
 
+# seconds a run waits for another run's migration lock
+DEFAULT_LOCK_TIMEOUT = 600.0
+
 
 class MigrationInfo:
     """What ``on_version_apply`` callbacks receive about one step."""
@@ -156,6 +159,7 @@ class MigrationContext:
         self.purge = opts.get("purge", False)
         self.connection = connection
         self._in_native_transaction = False
+        self._lock: tuple[str, str | None, str] | None = None
         if self.as_sql:
             self._in_external_transaction = False
         else:
@@ -332,6 +336,7 @@ class MigrationContext:
     # -- running --------------------------------------------------------------------------
 
     def stamp(self, script_directory: Any, revision: Any) -> None:
+        self._acquire_lock()
         heads = self.get_current_heads()
         if not self.as_sql and not heads:
             self._ensure_version_table()
@@ -340,8 +345,39 @@ class MigrationContext:
             current, actions = script_directory._map.update_heads(current, step.native)
             self._apply_version_actions(actions)
 
+    # -- the migration lock -------------------------------------------------------------
+
+    def _acquire_lock(self) -> None:
+        """Hold the database's migration lock for the rest of the run (online, native)."""
+        native = self.impl.native
+        if native is None or self._lock is not None or not self.opts.get("migration_lock", True):
+            return
+        timeout = float(self.opts.get("migration_lock_timeout", DEFAULT_LOCK_TIMEOUT))
+        database = native.database_name() or ""
+        key = (database, self.version_table_schema, self.version_table)
+        if not native.acquire_migration_lock(*key, timeout):
+            raise util.CommandError(
+                f"Timed out after {timeout:g} s waiting for the migration lock on database "
+                f"'{database}' (version table '{self.version_table}'): another migration "
+                "run holds it\nhint: wait for that run to finish, or raise "
+                "migration_lock_timeout in context.configure()"
+            )
+        self._lock = key
+
+    def _release_lock(self) -> None:
+        """Give the lock back; closing the session would release it too."""
+        if self._lock is None:
+            return
+        key, self._lock = self._lock, None
+        native = self.impl.native
+        if native.in_transaction:
+            native.rollback()
+        native.release_migration_lock(*key)
+
     def run_migrations(self, **kw: Any) -> None:
         """Run each step from the planner, with its version-table update."""
+        if not self.opts.get("dont_mutate", False):
+            self._acquire_lock()
         if self.purge:
             if self.as_sql:
                 raise util.CommandError("Can't use --purge with --sql mode")
