@@ -149,7 +149,12 @@ class CommandLine:
         self.subparsers = parser.add_subparsers()
         for name in dir(command):
             fn = getattr(command, name)
-            if inspect.isfunction(fn) and name[0] != "_" and fn.__module__ == command.__name__:
+            if (
+                inspect.isfunction(fn)
+                and name[0] != "_"
+                and fn.__module__ == command.__name__
+                and not inspect.iscoroutinefunction(fn)
+            ):
                 self.register_command(fn)
         self.parser = parser
 

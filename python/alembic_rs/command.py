@@ -398,3 +398,40 @@ def ensure_version(config: Config, sql: bool = False) -> None:
         return []
 
     run_env(config, script, do_ensure_version, as_sql=sql)
+
+
+# -- async twins ---------------------------------------------------------------------------
+
+
+def _async_twin(fn: Any) -> Any:
+    """``await command.<name>_async(...)``: ``fn`` on a worker thread, the loop stays free.
+
+    The worker has no running event loop, so an env.py that calls ``asyncio.run()``
+    (the async template, the seed's env.py) works from inside a FastAPI lifespan or
+    an async test.
+    """
+
+    async def twin(*args: Any, **kw: Any) -> Any:
+        from . import _native
+
+        return await _native.run_in_worker(fn, args, kw)
+
+    twin.__name__ = twin.__qualname__ = f"{fn.__name__}_async"
+    twin.__doc__ = f"Awaitable form of ``{fn.__name__}``, run on a worker thread."
+    return twin
+
+
+branches_async = _async_twin(branches)
+current_async = _async_twin(current)
+downgrade_async = _async_twin(downgrade)
+edit_async = _async_twin(edit)
+ensure_version_async = _async_twin(ensure_version)
+heads_async = _async_twin(heads)
+history_async = _async_twin(history)
+init_async = _async_twin(init)
+list_templates_async = _async_twin(list_templates)
+merge_async = _async_twin(merge)
+revision_async = _async_twin(revision)
+show_async = _async_twin(show)
+stamp_async = _async_twin(stamp)
+upgrade_async = _async_twin(upgrade)

@@ -16,6 +16,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     config::register(m)?;
     db::register(m)?;
     ddl::register(m)?;
+    runtime::register(m)?;
     script::register(m)?;
     Ok(())
 }
