@@ -7,6 +7,7 @@ as the seed's does; the caller's event loop keeps running other tasks meanwhile.
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import textwrap
 import uuid
@@ -92,10 +93,9 @@ def test_upgrade_async_inside_a_running_loop(async_project: tuple[Config, str]) 
     assert ticks > 1
 
 
-def test_downgrade_and_current_async(
-    async_project: tuple[Config, str], capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_downgrade_and_current_async(async_project: tuple[Config, str]) -> None:
     cfg, db = async_project
+    cfg.stdout = out = io.StringIO()
 
     async def main() -> None:
         await command.upgrade_async(cfg, "head")
@@ -103,7 +103,7 @@ def test_downgrade_and_current_async(
         await command.downgrade_async(cfg, "base")
 
     asyncio.run(main())
-    assert "a1 (head)" in capfd.readouterr().out
+    assert out.getvalue() == "a1 (head)\n"
     assert _version(db) == []
 
 
