@@ -53,6 +53,8 @@ class MigrationImpl:
             if transactional_ddl is None
             else transactional_ddl
         )
+        # statements waiting to go to the native connection in one round trip
+        self._pending: list[str] = []
 
     @property
     def executor_name(self) -> str:
@@ -81,9 +83,21 @@ class MigrationImpl:
             self.static_output(sql.replace("\t", "    ").strip() + self.command_terminator)
             return None
         if self.native is not None:
-            return self.native.execute(sql)
+            # sent with the rest of the step's statements; see flush()
+            self._pending.append(sql)
+            return None
         result = self.sa_connection.exec_driver_sql(sql)
         return result.rowcount
+
+    def flush(self) -> None:
+        """Send the statements collected so far in as few round trips as possible.
+
+        A failure raises ``_native.BatchStatementError`` naming the failing statement;
+        nothing after it is sent.
+        """
+        if self._pending:
+            statements, self._pending = self._pending, []
+            self.native.execute_batch(statements)
 
     def run_op(self, spec: dict[str, Any]) -> None:
         """Render an operation spec in Rust and run each statement."""
@@ -117,7 +131,7 @@ class MigrationImpl:
             compiled = construct.compile(
                 dialect=self.dialect, compile_kwargs={"literal_binds": True}
             )
-            return self.native.execute(str(compiled))
+            return self.exec_sql(str(compiled))
         conn = self.sa_connection
         if execution_options:
             conn = conn.execution_options(**execution_options)
@@ -127,18 +141,21 @@ class MigrationImpl:
 
     def begin(self) -> None:
         if self.native is not None:
+            self.flush()
             self.native.begin()
         else:
             self._sa_transaction = self.sa_connection.begin()
 
     def commit(self) -> None:
         if self.native is not None:
+            self.flush()
             self.native.commit()
         else:
             self._sa_transaction.commit()
 
     def rollback(self) -> None:
         if self.native is not None:
+            self._pending.clear()
             self.native.rollback()
         else:
             self._sa_transaction.rollback()
@@ -152,11 +169,13 @@ class MigrationImpl:
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         if self.native is not None:
+            self.flush()
             return [tuple(r) for r in self.native.query(sql)]
         return [tuple(r) for r in self.sa_connection.exec_driver_sql(sql).fetchall()]
 
     def has_table(self, name: str, schema: str | None) -> bool:
         if self.native is not None:
+            self.flush()
             return self.native.has_table(name, schema)
         from sqlalchemy import inspect
 

@@ -320,6 +320,8 @@ class MigrationContext:
     def autocommit_block(self) -> Iterator[None]:
         """Leave the transaction for statements that cannot run inside one."""
         was_open = self._in_native_transaction
+        if self.impl.native is not None:
+            self.impl.flush()
         if self.impl.transactional_ddl and self.as_sql:
             self.impl.emit_commit()
         elif was_open:
@@ -344,6 +346,8 @@ class MigrationContext:
         for step in script_directory._stamp_revs(revision, heads):
             current, actions = script_directory._map.update_heads(current, step.native)
             self._apply_version_actions(actions)
+        if self.impl.native is not None:
+            self.impl.flush()
 
     # -- the migration lock -------------------------------------------------------------
 
@@ -389,7 +393,6 @@ class MigrationContext:
                 self._ensure_version_table()
         current = list(heads)
         assert self._migrations_fn is not None
-        script_map = self.script._map if self.script is not None else None
         for step in self._migrations_fn(heads, self):
             with self.begin_transaction(_per_migration=True):
                 if self.as_sql and not current:
@@ -397,22 +400,30 @@ class MigrationContext:
                 log.info("Running %s", step)
                 if self.as_sql:
                     self.impl.static_output("-- Running %s" % (step.short_log,))
-                self._run_step(step, kw)
-                current, actions = script_map.update_heads(current, step.native)
-                self._apply_version_actions(actions)
+                current = self._run_step(step, kw, current)
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step.info, heads=set(current), run_args=kw)
 
-    def _run_step(self, step: MigrationStep, kw: dict[str, Any]) -> None:
-        """Run one step; a database error becomes a ``MigrationError`` naming the step."""
+    def _run_step(self, step: MigrationStep, kw: dict[str, Any], heads: list[str]) -> list[str]:
+        """Run one step and its version-table update; return the new heads.
+
+        Online on the native connection, the step's statements and its version update
+        travel together (``impl.flush``). A database error becomes a ``MigrationError``
+        naming the revision, its file and the failing statement.
+        """
         from .. import _native
 
         try:
             step.migration_fn(**kw)
+            heads, actions = self.script._map.update_heads(heads, step.native)
+            self._apply_version_actions(actions)
+            if self.impl.native is not None:
+                self.impl.flush()
         except _native.DatabaseError as e:
             revision = step.revision
             where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
             raise util.exc.MigrationError(f"{step.name} of {where} failed: {e}") from e
+        return heads
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
         self.impl.execute(sql, execution_options)
