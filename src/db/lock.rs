@@ -105,8 +105,14 @@ mod tests {
     fn keys_depend_on_database_schema_and_table() {
         let a = MigrationLock::new("app", None, "alembic_version");
         assert_eq!(a, MigrationLock::new("app", None, "alembic_version"));
-        assert_ne!(a.key, MigrationLock::new("other", None, "alembic_version").key);
-        assert_ne!(a.key, MigrationLock::new("app", Some("s"), "alembic_version").key);
+        assert_ne!(
+            a.key,
+            MigrationLock::new("other", None, "alembic_version").key
+        );
+        assert_ne!(
+            a.key,
+            MigrationLock::new("app", Some("s"), "alembic_version").key
+        );
         assert_ne!(a.key, MigrationLock::new("app", None, "versions").key);
         assert!(a.mysql_name().len() <= 64);
     }

@@ -18,9 +18,7 @@ fn run_in_worker<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
         let joined = tokio::task::spawn_blocking(move || {
-            Python::attach(|py| {
-                func.call(py, args.bind(py), kwargs.as_ref().map(|k| k.bind(py)))
-            })
+            Python::attach(|py| func.call(py, args.bind(py), kwargs.as_ref().map(|k| k.bind(py))))
         })
         .await;
         match joined {
