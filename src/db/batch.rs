@@ -20,15 +20,35 @@ pub(crate) struct Chunk {
     pub indexes: Vec<usize>,
     /// The SQL text sent.
     pub sql: String,
+    /// Byte offset in `sql` where each statement starts (parallel to `indexes`).
+    pub starts: Vec<usize>,
+}
+
+impl Chunk {
+    fn empty() -> Chunk {
+        Chunk {
+            indexes: Vec::new(),
+            sql: String::new(),
+            starts: Vec::new(),
+        }
+    }
+
+    /// The position in `indexes` of the statement holding character `position`
+    /// (1-based, as PostgreSQL reports a syntax error's place in the query text).
+    pub fn statement_at_char(&self, position: usize) -> Option<usize> {
+        let byte = self
+            .sql
+            .char_indices()
+            .nth(position.saturating_sub(1))
+            .map(|(b, _)| b)?;
+        self.starts.iter().rposition(|&start| start <= byte)
+    }
 }
 
 /// Split `statements` into chunks, keeping their order.
 pub(crate) fn plan(statements: &[String], backend: Backend) -> Vec<Chunk> {
     let mut chunks = Vec::new();
-    let mut current = Chunk {
-        indexes: Vec::new(),
-        sql: String::new(),
-    };
+    let mut current = Chunk::empty();
     for (index, statement) in statements.iter().enumerate() {
         if is_trivial(statement) {
             continue;
@@ -39,12 +59,14 @@ pub(crate) fn plan(statements: &[String], backend: Backend) -> Vec<Chunk> {
             chunks.push(Chunk {
                 indexes: vec![index],
                 sql: statement.clone(),
+                starts: vec![0],
             });
             continue;
         }
         if !current.indexes.is_empty() && current.sql.len() + body.len() > MAX_CHUNK_BYTES {
             flush(&mut chunks, &mut current);
         }
+        current.starts.push(current.sql.len());
         current.sql.push_str(body);
         // a `--` comment on the last line would swallow the separator
         if body
@@ -63,13 +85,7 @@ pub(crate) fn plan(statements: &[String], backend: Backend) -> Vec<Chunk> {
 
 fn flush(chunks: &mut Vec<Chunk>, current: &mut Chunk) {
     if !current.indexes.is_empty() {
-        chunks.push(std::mem::replace(
-            current,
-            Chunk {
-                indexes: Vec::new(),
-                sql: String::new(),
-            },
-        ));
+        chunks.push(std::mem::replace(current, Chunk::empty()));
     }
 }
 
@@ -137,7 +153,8 @@ mod tests {
             chunks,
             vec![Chunk {
                 indexes: vec![0, 1, 2],
-                sql: "CREATE TABLE a (x INT);\nINSERT INTO a VALUES (1);\nDROP TABLE a;\n".into()
+                sql: "CREATE TABLE a (x INT);\nINSERT INTO a VALUES (1);\nDROP TABLE a;\n".into(),
+                starts: vec![0, 24, 50],
             }]
         );
     }
@@ -166,6 +183,20 @@ mod tests {
         let list = stmts(&["CALL p()", "SELECT 1"]);
         assert_eq!(plan(&list, Backend::Mysql).len(), 2);
         assert_eq!(plan(&list, Backend::Postgresql).len(), 1);
+    }
+
+    #[test]
+    fn locates_a_statement_by_character_position() {
+        let chunks = plan(
+            &stmts(&["CREATE TABLE é (id int)", "CREATE TABLEX broken"]),
+            Backend::Postgresql,
+        );
+        let chunk = &chunks[0];
+        assert_eq!(chunk.statement_at_char(1), Some(0));
+        // "CREATE TABLE é (id int);\n" is 25 characters: the second statement starts at 26
+        assert_eq!(chunk.statement_at_char(25), Some(0));
+        assert_eq!(chunk.statement_at_char(26), Some(1));
+        assert_eq!(chunk.statement_at_char(33), Some(1));
     }
 
     #[test]

@@ -156,7 +156,12 @@ impl Connection {
                 error,
             })?;
             if let Err((done, err)) = outcome {
-                let index = chunk.indexes[done.min(chunk.indexes.len() - 1)];
+                // A syntax error stops PostgreSQL before it runs anything; its position
+                // in the text, not the count of finished statements, says which one.
+                let at = syntax_error_position(&err)
+                    .and_then(|p| chunk.statement_at_char(p))
+                    .unwrap_or(done);
+                let index = chunk.indexes[at.min(chunk.indexes.len() - 1)];
                 let statement = statements[index].clone();
                 return Err(BatchError {
                     index,
@@ -546,4 +551,15 @@ fn mysql_row(row: &MySqlRow) -> Result<Vec<Value>, sqlx::Error> {
             })
         })
         .collect()
+}
+
+/// The character position PostgreSQL gives for an error in the query text.
+fn syntax_error_position(err: &sqlx::Error) -> Option<usize> {
+    let pg = err
+        .as_database_error()?
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    match pg.position()? {
+        sqlx::postgres::PgErrorPosition::Original(p) => Some(p),
+        _ => None,
+    }
 }

@@ -373,10 +373,11 @@ fn version_table_sql(
         "insert" => Ok(vt.insert_sql(&need(version, "version")?)),
         "update" => Ok(vt.update_sql(&need(version, "version")?, &need(to_version, "to_version")?)),
         "delete" => Ok(vt.delete_sql(&need(version, "version")?)),
+        "delete_all" => Ok(vt.delete_all_sql()),
         "select" => Ok(vt.select_sql()),
         "drop" => Ok(vt.drop_sql()),
         other => Err(PyValueError::new_err(format!(
-            "unknown version table action '{other}': expected create, insert, update, delete, select or drop"
+            "unknown version table action '{other}': expected create, insert, update, delete, delete_all, select or drop"
         ))),
     }
 }

@@ -102,6 +102,11 @@ impl VersionTable {
         format!("DELETE FROM {table} WHERE {table}.version_num = '{version}'")
     }
 
+    /// `DELETE` of every row (`stamp --purge`).
+    pub fn delete_all_sql(&self) -> String {
+        format!("DELETE FROM {}", self.qualified_name())
+    }
+
     /// `SELECT` of the current heads.
     pub fn select_sql(&self) -> String {
         let table = self.qualified_name();

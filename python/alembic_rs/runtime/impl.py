@@ -14,7 +14,12 @@ from .. import _native
 log = logging.getLogger("alembic.runtime.migration")
 
 # alembic's impl class names, logged as "Context impl PostgresqlImpl."
-IMPL_NAMES = {"postgresql": "PostgresqlImpl", "sqlite": "SQLiteImpl", "mysql": "MySQLImpl"}
+IMPL_NAMES = {
+    "postgresql": "PostgresqlImpl",
+    "sqlite": "SQLiteImpl",
+    "mysql": "MySQLImpl",
+    "mariadb": "MySQLImpl",
+}
 
 
 class MigrationImpl:
@@ -38,7 +43,13 @@ class MigrationImpl:
         literal_binds: bool = False,
     ) -> None:
         self.dialect = dialect
-        self.dialect_name = "mysql" if dialect.name in ("mysql", "mariadb") else dialect.name
+        self.dialect_name = dialect.name
+        # MariaDB speaks MySQL's protocol but takes some statements differently
+        if dialect.name in ("mysql", "mariadb"):
+            is_mariadb = getattr(dialect, "is_mariadb", False) or dialect.name == "mariadb"
+            if native is not None:
+                is_mariadb = native.backend == "mariadb"
+            self.dialect_name = "mariadb" if is_mariadb else "mysql"
         self.as_sql = as_sql
         self.native = native
         self.sa_connection = sa_connection
