@@ -1014,7 +1014,7 @@ def _alembic_in_process(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) 
             code = exc.code
             returncode = code if isinstance(code, int) else (0 if code is None else 1)
             returncode = returncode & 0xFF  # alembic's util.err() exits -1, a shell sees 255
-        except Exception:  # noqa: BLE001 - what the alembic script prints before exiting 1
+        except Exception:
             traceback.print_exc(file=err)
             returncode = 1
     return Result("alembic", argv, returncode, out.getvalue(), err.getvalue())

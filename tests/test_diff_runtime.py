@@ -250,8 +250,15 @@ def test_failing_revision(
             assert "FAILED" in output, output
         outcome[tool.name] = (rp.versions(db), rp.tables(db))
 
-    assert outcome["ours"] == outcome["alembic"]
     assert outcome["alembic"] == _FAILING_EXPECTED[dialect, per_migration]
+    if dialect == "sqlite":
+        # A deliberate difference: SQLite can roll DDL back, and alembic-rs runs each
+        # migration in a real transaction there, so the failing revision leaves nothing
+        # behind (alembic's pysqlite keeps its first CREATE TABLE). The version table
+        # says the same in both.
+        assert outcome["ours"] == (outcome["alembic"][0], _STEPS_1_2)
+    else:
+        assert outcome["ours"] == outcome["alembic"]
 
 
 # What alembic 1.20.1 leaves behind when revision 3 of 5 fails after creating its table

@@ -198,6 +198,15 @@ class MigrationContext:
     # -- version table -------------------------------------------------------------
 
     def _version_sql(self, action: str, version: str | None = None, to: str | None = None) -> str:
+        sql = self._version_sql_offline(action, version, to)
+        if action == "create" and not self.as_sql:
+            # online, SQLAlchemy sends its DDL with tabs (SQLite keeps the text as sent)
+            sql = sql.replace("\n    ", "\n\t")
+        return sql
+
+    def _version_sql_offline(
+        self, action: str, version: str | None = None, to: str | None = None
+    ) -> str:
         return _native.version_table_sql(
             self.impl.dialect_name,
             action,
