@@ -1,5 +1,6 @@
 """The ``op.*`` API (``alembic.operations``)."""
 
 from .base import Operations
+from .ops import MigrateOperation
 
-__all__ = ["Operations"]
+__all__ = ["MigrateOperation", "Operations"]

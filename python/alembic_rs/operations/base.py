@@ -51,7 +51,7 @@ class Operations:
             source = getattr(op_cls, sourcename or name)
 
             def method(self: Operations, *args: Any, **kw: Any) -> Any:
-                return source.__func__(self, *args, **kw)
+                return source(self, *args, **kw)
 
             method.__name__ = name
             method.__doc__ = source.__doc__
