@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import inspection
+from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.sql.visitors import traverse
@@ -472,17 +474,25 @@ class _Scalars:
         return iter(self._values)
 
 
-class _NativeReflectionConnection:
+class _NativeReflectionConnection(sa.engine.Connection):
     """Runs SQLAlchemy's catalog queries on the migration's native connection.
 
     The queries see the migration's own uncommitted changes, which a second SQLAlchemy
-    connection would not.
+    connection would not. Only what the dialect's reflection methods use is provided (it
+    is a ``Connection`` subclass because ``Dialect.has_table`` checks for one).
     """
 
-    def __init__(self, impl: Any) -> None:
+    def __init__(self, impl: Any) -> None:  # noqa: D107 - no Connection.__init__ on purpose
         self._impl = impl
         self.dialect = impl.dialect
         self.engine = self
+        insp = Inspector.__new__(Inspector)
+        insp.bind = self
+        insp.engine = self
+        insp._op_context_requires_connect = False
+        insp.dialect = impl.dialect
+        insp.info_cache = {}
+        self.inspector = insp
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> _Rows:
         if parameters:
@@ -498,17 +508,18 @@ class _NativeReflectionConnection:
     def execution_options(self, **kw: Any) -> _NativeReflectionConnection:
         return self
 
+    def schema_for_object(self, obj: Any) -> str | None:
+        return obj.schema
+
 
 def _native_inspector(impl: Any) -> Any:
     """An ``Inspector`` whose queries run on ``impl.native``."""
-    from sqlalchemy.engine.reflection import Inspector
+    return _NativeReflectionConnection(impl).inspector
 
-    insp = Inspector.__new__(Inspector)
-    conn = _NativeReflectionConnection(impl)
-    insp.bind = conn
-    insp.engine = conn
-    insp._op_context_requires_connect = False
-    insp.dialect = impl.dialect
-    insp.info_cache = {}
-    return insp
 
+def _inspect_native(conn: _NativeReflectionConnection) -> Any:
+    # a foreign key's referred table is reflected with ``autoload_with=inspector.bind``
+    return conn.inspector
+
+
+inspection._inspects(_NativeReflectionConnection)(_inspect_native)
