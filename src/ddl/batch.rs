@@ -85,6 +85,7 @@ struct ColState {
     key: String,
     column: Column,
     affinity: Option<String>,
+    nullable_unspecified: bool,
     transfer: Option<Transfer>,
 }
 
@@ -144,6 +145,7 @@ impl<'a> Apply<'a> {
                 key: bc.column.name.clone(),
                 column: bc.column.clone(),
                 affinity: bc.affinity.clone(),
+                nullable_unspecified: bc.nullable_unspecified,
                 transfer: Some(Transfer {
                     source: bc.column.name.clone(),
                     casts: Vec::new(),
@@ -199,6 +201,7 @@ impl<'a> Apply<'a> {
                         key: column.name.clone(),
                         column,
                         affinity: None,
+                        nullable_unspecified: step.nullable_unspecified,
                         transfer: None,
                     },
                 );
@@ -538,6 +541,12 @@ impl<'a> Apply<'a> {
             postgresql_include: Vec::new(),
             mysql_using: None,
         });
+        // a PrimaryKeyConstraint makes its columns NOT NULL unless `nullable` was given
+        for col in self.columns.iter_mut() {
+            if col.nullable_unspecified && pk.columns.contains(&col.column.name) {
+                col.column.nullable = false;
+            }
+        }
         let mut constraints = Vec::new();
         if !pk.columns.is_empty() {
             constraints.push(Constraint::PrimaryKey(pk));

@@ -704,6 +704,9 @@ pub struct BatchColumn {
     /// makes the copy CAST the column.
     #[serde(default)]
     pub affinity: Option<String>,
+    /// `nullable` was not given: a primary key on the new table makes it NOT NULL.
+    #[serde(default)]
+    pub nullable_unspecified: bool,
 }
 
 /// A table-level constraint of the table a batch starts from.
@@ -747,6 +750,9 @@ pub struct BatchStep {
     /// `alter_column(type_=)`: the new type is a JSON type (never CAST).
     #[serde(default)]
     pub type_is_json: bool,
+    /// `add_column`: the column's `nullable` was not given.
+    #[serde(default)]
+    pub nullable_unspecified: bool,
 }
 
 /// `op.batch_alter_table(...)`.

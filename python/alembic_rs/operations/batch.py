@@ -19,6 +19,7 @@ from sqlalchemy import inspection
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.elements import conv
+from sqlalchemy.sql.schema import SchemaConst
 from sqlalchemy.sql.visitors import traverse
 
 from .. import _native, util
@@ -177,6 +178,7 @@ class BatchOperations:
             inline_references=inline_references,
             inline_primary_key=inline_primary_key,
         )
+        built["nullable_unspecified"] = _nullable_unspecified(column)
         if insert_before:
             built["insert_before"] = insert_before
         if insert_after:
@@ -348,6 +350,10 @@ def _affinity(type_: Any) -> str:
     return affinity.__name__ if affinity is not None else "None"
 
 
+def _nullable_unspecified(col: sa.Column[Any]) -> bool:
+    return col._user_defined_nullable is SchemaConst.NULL_UNSPECIFIED
+
+
 def _constraint_keys(const: Any) -> list[str]:
     if isinstance(const, sa.ForeignKeyConstraint):
         return [fk.parent.key for fk in const.elements]
@@ -369,7 +375,13 @@ def table_spec(
         column = spec._column(d, col)
         if reflected:
             column["constraints"] = []
-        columns.append({**column, "affinity": _affinity(col.type)})
+        columns.append(
+            {
+                **column,
+                "affinity": _affinity(col.type),
+                "nullable_unspecified": _nullable_unspecified(col),
+            }
+        )
     constraints = []
     for const in sorted(table.constraints, key=lambda c: c._creation_order):
         if getattr(const, "_type_bound", False):
