@@ -105,7 +105,7 @@ def normalise(sql: str) -> str:
     """Sort the non-primary-key constraint lines of each CREATE TABLE (see module doc)."""
     out: list[str] = []
     block: list[str] = []
-    for line in sql.split("\n") + [""]:
+    for line in [*sql.split("\n"), ""]:
         if _CONSTRAINT.match(line):
             block.append(line.rstrip(", "))
             continue

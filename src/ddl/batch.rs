@@ -236,10 +236,11 @@ impl<'a> Apply<'a> {
                     col.column.name = new.clone();
                 }
                 if let Some(t) = &a.type_ {
-                    if col.affinity != step.type_affinity && !step.type_is_json {
-                        if let Some(tr) = col.transfer.as_mut() {
-                            tr.casts.push(t.clone());
-                        }
+                    if col.affinity != step.type_affinity
+                        && !step.type_is_json
+                        && let Some(tr) = col.transfer.as_mut()
+                    {
+                        tr.casts.push(t.clone());
                     }
                     col.column.type_ = t.clone();
                     col.affinity = step.type_affinity.clone();
@@ -511,12 +512,7 @@ impl<'a> Apply<'a> {
 
         // table_args first (created before the copies), then named, then unnamed
         let mut consts: Vec<Constraint> = b.table_args.clone();
-        for st in self
-            .named
-            .iter()
-            .map(|(_, s)| s)
-            .chain(self.unnamed.iter())
-        {
+        for st in self.named.iter().map(|(_, s)| s).chain(self.unnamed.iter()) {
             if st.keys.iter().all(|k| keys.contains(k.as_str())) {
                 consts.push(self.copy_constraint(&st.constraint));
             }
@@ -591,11 +587,7 @@ impl<'a> Apply<'a> {
         out.push(format!(
             "INSERT INTO {} ({}) SELECT {} \nFROM {}",
             c.prep.format_table(&self.temp_name, schema),
-            names
-                .iter()
-                .map(|n| c.q(n))
-                .collect::<Vec<_>>()
-                .join(", "),
+            names.iter().map(|n| c.q(n)).collect::<Vec<_>>().join(", "),
             exprs.join(", "),
             c.prep.format_table(&b.table_name, schema)
         ));

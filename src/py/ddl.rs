@@ -30,7 +30,9 @@ fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
     match serde_json::from_str(spec_json) {
         Ok(Op::BatchAlterTable(b)) => Ok(ddl::requires_recreate(&b, dialect)),
         Ok(_) => Err(PyValueError::new_err("not a batch_alter_table spec")),
-        Err(e) => Err(PyValueError::new_err(format!("invalid operation spec: {e}"))),
+        Err(e) => Err(PyValueError::new_err(format!(
+            "invalid operation spec: {e}"
+        ))),
     }
 }
 

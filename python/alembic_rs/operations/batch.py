@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import inspection
-from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy import types as sqltypes
+from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.sql.schema import SchemaConst
 from sqlalchemy.sql.visitors import traverse
@@ -83,9 +83,7 @@ class BatchOperations:
         }
 
     def _should_recreate(self) -> bool:
-        return _native.batch_requires_recreate(
-            json.dumps(self._spec()), self.impl.dialect_name
-        )
+        return _native.batch_requires_recreate(json.dumps(self._spec()), self.impl.dialect_name)
 
     def _add(self, name: str, *args: Any, **kw: Any) -> dict[str, Any]:
         built = getattr(spec, name)(self.dialect, *args, **kw)
@@ -297,9 +295,7 @@ class BatchOperations:
         )
 
     def drop_constraint(self, constraint_name: str, type_: str | None = None) -> None:
-        self._add(
-            "drop_constraint", constraint_name, self.table_name, type_, schema=self.schema
-        )
+        self._add("drop_constraint", constraint_name, self.table_name, type_, schema=self.schema)
 
     def create_table_comment(
         self, comment: str | None, *, existing_comment: str | None = None
@@ -399,7 +395,9 @@ def table_spec(
             continue
         if isinstance(const, sa.PrimaryKeyConstraint) and not const.columns:
             continue
-        constraints.append({"constraint": spec._constraint(d, const), "keys": _constraint_keys(const)})
+        constraints.append(
+            {"constraint": spec._constraint(d, const), "keys": _constraint_keys(const)}
+        )
     indexes = [
         spec._index(d, idx)
         for idx in sorted(table.indexes, key=lambda i: str(i.name))
@@ -494,7 +492,7 @@ class _NativeReflectionConnection(sa.engine.Connection):
     is a ``Connection`` subclass because ``Dialect.has_table`` checks for one).
     """
 
-    def __init__(self, impl: Any) -> None:  # noqa: D107 - no Connection.__init__ on purpose
+    def __init__(self, impl: Any) -> None:
         self._impl = impl
         self.dialect = impl.dialect
         self.engine = self
