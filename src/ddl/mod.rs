@@ -6,11 +6,13 @@
 //! dialects whose driver uses `format`/`pyformat` parameters every `%` is doubled.
 
 mod alter;
+mod batch;
 mod compiler;
 pub mod literal;
 pub mod quote;
 mod reserved;
 
+pub use batch::requires_recreate;
 pub use compiler::Compiler;
 pub use quote::Preparer;
 
@@ -113,7 +115,7 @@ pub fn render(op: &Op, dialect: Dialect, opts: &RenderOptions) -> Result<Vec<Str
     Ok(raw.into_iter().map(|s| finish(s, dialect, opts)).collect())
 }
 
-fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
+pub(crate) fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
     let d = c.dialect;
     let mut out = Vec::new();
     match op {
@@ -248,6 +250,7 @@ fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError> {
         } else {
             e.sqltext.clone()
         }),
+        Op::BatchAlterTable(b) => out.extend(batch::render(c, b, |op| render_raw(op, c))?),
         Op::BulkInsert(b) => {
             let table = c.prep.format_table(&b.table_name, b.schema.as_deref());
             for row in &b.rows {

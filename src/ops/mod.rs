@@ -51,6 +51,8 @@ pub enum Op {
     Execute(Execute),
     /// `op.bulk_insert`.
     BulkInsert(BulkInsert),
+    /// `op.batch_alter_table(...)`: the operations of one block, applied together.
+    BatchAlterTable(BatchAlterTable),
 }
 
 /// The SQL of a column type, as SQLAlchemy compiled it for the dialect, and its family.
@@ -677,6 +679,105 @@ pub struct BulkInsert {
     /// `multiinsert=` (online mode only; offline always writes one INSERT per row).
     #[serde(default = "yes")]
     pub multiinsert: bool,
+}
+
+/// `recreate=` of `op.batch_alter_table`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recreate {
+    /// Move and copy only where the dialect cannot ALTER (SQLite).
+    #[default]
+    Auto,
+    /// Always move and copy.
+    Always,
+    /// Never: every operation is a plain ALTER.
+    Never,
+}
+
+/// One column of the table a batch starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchColumn {
+    /// The column as CREATE TABLE writes it.
+    #[serde(flatten)]
+    pub column: Column,
+    /// SQLAlchemy's type affinity class name (`String`, `Integer` ...): a change of affinity
+    /// makes the copy CAST the column.
+    #[serde(default)]
+    pub affinity: Option<String>,
+    /// `nullable` was not given: a primary key on the new table makes it NOT NULL.
+    #[serde(default)]
+    pub nullable_unspecified: bool,
+}
+
+/// A table-level constraint of the table a batch starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchConstraint {
+    /// The constraint.
+    pub constraint: Constraint,
+    /// The column keys it depends on; it is left out when one of them is dropped.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+/// The table a batch starts from (`copy_from=`, or reflected).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchTable {
+    /// Columns in table order.
+    pub columns: Vec<BatchColumn>,
+    /// Constraints (the primary key included) in table order.
+    #[serde(default)]
+    pub constraints: Vec<BatchConstraint>,
+    /// Indexes, re-created after the copy.
+    #[serde(default)]
+    pub indexes: Vec<Index>,
+}
+
+/// One operation inside a batch block, with the batch-only arguments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchStep {
+    /// The operation, as its `op.*` form would give it.
+    #[serde(flatten)]
+    pub op: Op,
+    /// `add_column(insert_before=)`.
+    #[serde(default)]
+    pub insert_before: Option<String>,
+    /// `add_column(insert_after=)`.
+    #[serde(default)]
+    pub insert_after: Option<String>,
+    /// `alter_column(type_=)`: the new type's affinity class name.
+    #[serde(default)]
+    pub type_affinity: Option<String>,
+    /// `alter_column(type_=)`: the new type is a JSON type (never CAST).
+    #[serde(default)]
+    pub type_is_json: bool,
+    /// `add_column`: the column's `nullable` was not given.
+    #[serde(default)]
+    pub nullable_unspecified: bool,
+}
+
+/// `op.batch_alter_table(...)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchAlterTable {
+    /// Table name.
+    pub table_name: String,
+    /// Schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// `recreate=`.
+    #[serde(default)]
+    pub recreate: Recreate,
+    /// The existing table; needed only when the table is recreated.
+    #[serde(default)]
+    pub table: Option<BatchTable>,
+    /// The operations of the block, in order.
+    #[serde(default)]
+    pub steps: Vec<BatchStep>,
+    /// `table_args=`: constraints added to the new table.
+    #[serde(default)]
+    pub table_args: Vec<Constraint>,
+    /// `partial_reordering=`.
+    #[serde(default)]
+    pub partial_reordering: Vec<Vec<String>>,
 }
 
 #[cfg(test)]

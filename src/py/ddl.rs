@@ -23,6 +23,19 @@ fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<Strin
     ddl::render(&op, dialect, &RenderOptions { as_sql }).map_err(to_py)
 }
 
+/// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).
+#[pyfunction]
+fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
+    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+    match serde_json::from_str(spec_json) {
+        Ok(Op::BatchAlterTable(b)) => Ok(ddl::requires_recreate(&b, dialect)),
+        Ok(_) => Err(PyValueError::new_err("not a batch_alter_table spec")),
+        Err(e) => Err(PyValueError::new_err(format!(
+            "invalid operation spec: {e}"
+        ))),
+    }
+}
+
 /// The reserved words the renderer quotes for `dialect`.
 #[pyfunction]
 fn reserved_words(dialect: &str) -> PyResult<Vec<&'static str>> {
@@ -34,5 +47,6 @@ fn reserved_words(dialect: &str) -> PyResult<Vec<&'static str>> {
 pub fn register(m: &Bound<PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_op, m)?)?;
     m.add_function(wrap_pyfunction!(reserved_words, m)?)?;
+    m.add_function(wrap_pyfunction!(batch_requires_recreate, m)?)?;
     Ok(())
 }

@@ -128,6 +128,43 @@ class Operations:
 
     # -- the operations -----------------------------------------------------------------
 
+    @contextmanager
+    def batch_alter_table(
+        self,
+        table_name: str,
+        schema: str | None = None,
+        recreate: str = "auto",
+        partial_reordering: Sequence[Sequence[str]] | None = None,
+        copy_from: Any = None,
+        table_args: Sequence[Any] = (),
+        table_kwargs: Any = None,
+        reflect_args: Sequence[Any] = (),
+        reflect_kwargs: Any = None,
+        naming_convention: Any = None,
+    ) -> Iterator[Any]:
+        """Collect operations on one table and run them together at the end of the block.
+
+        On SQLite, anything beyond ADD COLUMN and indexes recreates the table ("move and
+        copy"); elsewhere each operation is a plain ALTER.
+        """
+        from .batch import BatchOperations
+
+        batch_op = BatchOperations(
+            self,
+            table_name,
+            schema,
+            recreate,
+            copy_from,
+            table_args,
+            table_kwargs or {},
+            reflect_args,
+            reflect_kwargs or {},
+            naming_convention,
+            partial_reordering,
+        )
+        yield batch_op
+        batch_op.flush()
+
     def create_table(self, table_name: str, *columns: Any, **kw: Any) -> Any:
         from . import spec
 

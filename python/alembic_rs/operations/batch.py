@@ -1,0 +1,535 @@
+"""``op.batch_alter_table``: collect a block of operations on one table, then hand them to Rust.
+
+Python's part is alembic's ``BatchOperationsImpl`` minus the SQL: each ``batch_op.*`` call
+becomes the plain spec its ``op.*`` form would give; at the end of the block the specs go to
+Rust as one ``batch_alter_table`` operation. When Rust says the table must be recreated (SQLite's
+"move and copy"), the existing table is added to the spec: from ``copy_from=``, or reflected on
+the migration's own connection (the catalog queries run on the native connection).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import inspection
+from sqlalchemy import types as sqltypes
+from sqlalchemy.engine.reflection import Inspector
+from sqlalchemy.sql.elements import conv
+from sqlalchemy.sql.schema import SchemaConst
+from sqlalchemy.sql.visitors import traverse
+
+from .. import _native, util
+from . import spec
+
+__all__ = ["BatchOperations", "table_spec"]
+
+
+class BatchOperations:
+    """The ``batch_op`` object of ``with op.batch_alter_table(...) as batch_op``.
+
+    Its methods are alembic's batch methods: the ``op.*`` operations without ``table_name``
+    and ``schema``, which the block gives.
+    """
+
+    def __init__(
+        self,
+        operations: Any,
+        table_name: str,
+        schema: str | None,
+        recreate: str,
+        copy_from: sa.Table | None,
+        table_args: Sequence[Any],
+        table_kwargs: Mapping[str, Any],
+        reflect_args: Sequence[Any],
+        reflect_kwargs: Mapping[str, Any],
+        naming_convention: Mapping[str, str] | None,
+        partial_reordering: Sequence[Sequence[str]] | None,
+    ) -> None:
+        if recreate not in ("auto", "always", "never"):
+            raise ValueError("recreate may be one of 'auto', 'always', or 'never'.")
+        self.operations = operations
+        self.migration_context = operations.migration_context
+        self.impl = operations.impl
+        self.table_name = table_name
+        self.schema = schema
+        self.recreate = recreate
+        self.copy_from = copy_from
+        self.table_args = tuple(table_args)
+        self.table_kwargs = dict(table_kwargs)
+        self.reflect_args = tuple(reflect_args)
+        self.reflect_kwargs = dict(reflect_kwargs)
+        self.naming_convention = naming_convention
+        self.partial_reordering = [list(t) for t in (partial_reordering or ())]
+        self.steps: list[dict[str, Any]] = []
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    @property
+    def dialect(self) -> Any:
+        return self.impl.dialect
+
+    def _spec(self) -> dict[str, Any]:
+        return {
+            "op": "batch_alter_table",
+            "table_name": self.table_name,
+            "schema": self.schema,
+            "recreate": self.recreate,
+            "steps": self.steps,
+            "partial_reordering": self.partial_reordering,
+        }
+
+    def _should_recreate(self) -> bool:
+        return _native.batch_requires_recreate(json.dumps(self._spec()), self.impl.dialect_name)
+
+    def _add(self, name: str, *args: Any, **kw: Any) -> dict[str, Any]:
+        built = getattr(spec, name)(self.dialect, *args, **kw)
+        self.steps.append(built)
+        return built
+
+    def flush(self) -> None:
+        """Run the block: plain ALTERs, or the move and copy (rendered in Rust)."""
+        built = self._spec()
+        if _native.batch_requires_recreate(json.dumps(built), self.impl.dialect_name):
+            reflected = False
+            if self.copy_from is not None:
+                table = self.copy_from
+            else:
+                if self.migration_context.as_sql:
+                    raise util.CommandError(
+                        f"This operation cannot proceed in --sql mode; "
+                        f"batch mode with dialect "
+                        f"{self.migration_context.dialect.name} "
+                        f"requires a live database connection with which "
+                        f'to reflect the table "{self.table_name}". '
+                        f"To generate a batch SQL migration script using "
+                        "table "
+                        '"move and copy", a complete Table object '
+                        f'should be passed to the "copy_from" argument '
+                        "of the batch_alter_table() method so that table "
+                        "reflection can be skipped."
+                    )
+                table = self._reflect()
+                reflected = True
+            built["table"] = table_spec(
+                self.dialect, table, reflected=reflected, table_args=self.table_args
+            )
+            built["table_args"] = _table_args(self.dialect, table, self.table_args)
+        self.impl.run_op(built)
+
+    def _reflect(self) -> sa.Table:
+        kw = dict(self.reflect_kwargs)
+        listeners = list(kw.pop("listeners", ()))
+        if self.impl.dialect_name == "sqlite":
+            listeners.append(("column_reflect", _sqlite_column_reflect))
+        bind: Any
+        if self.impl.native is not None:
+            bind = _native_inspector(self.impl)
+        else:
+            bind = self.impl.sa_connection
+        table = sa.Table(
+            self.table_name,
+            sa.MetaData(),
+            *self.reflect_args,
+            schema=self.schema,
+            autoload_with=bind,
+            listeners=listeners,
+            **kw,
+        )
+        if self.naming_convention:
+            # reflected names are final; the convention only names what has no name
+            for const in table.constraints:
+                if isinstance(const.name, str) and not isinstance(const.name, conv):
+                    const.name = conv(const.name)
+            for idx in table.indexes:
+                if isinstance(idx.name, str) and not isinstance(idx.name, conv):
+                    idx.name = conv(idx.name)
+            table = table.to_metadata(sa.MetaData(naming_convention=dict(self.naming_convention)))
+        return table
+
+    # -- the batch operations ------------------------------------------------------------
+
+    def add_column(
+        self,
+        column: sa.Column[Any],
+        *,
+        insert_before: str | None = None,
+        insert_after: str | None = None,
+        if_not_exists: bool | None = None,
+        inline_references: bool | None = None,
+        inline_primary_key: bool | None = None,
+    ) -> None:
+        if (insert_before or insert_after) and not self._should_recreate():
+            raise util.CommandError(
+                "Can't specify insert_before or insert_after when using "
+                "ALTER; please specify recreate='always'"
+            )
+        built = self._add(
+            "add_column",
+            self.table_name,
+            column,
+            schema=self.schema,
+            if_not_exists=if_not_exists,
+            inline_references=inline_references,
+            inline_primary_key=inline_primary_key,
+        )
+        built["nullable_unspecified"] = _nullable_unspecified(column)
+        if insert_before:
+            built["insert_before"] = insert_before
+        if insert_after:
+            built["insert_after"] = insert_after
+
+    def alter_column(
+        self,
+        column_name: str,
+        *,
+        nullable: bool | None = None,
+        comment: str | bool | None = False,
+        server_default: Any = False,
+        new_column_name: str | None = None,
+        type_: Any = None,
+        existing_type: Any = None,
+        existing_server_default: Any = False,
+        existing_nullable: bool | None = None,
+        existing_comment: str | None = None,
+        insert_before: str | None = None,
+        insert_after: str | None = None,
+        **kw: Any,
+    ) -> None:
+        built = self._add(
+            "alter_column",
+            self.table_name,
+            column_name,
+            schema=self.schema,
+            nullable=nullable,
+            comment=comment,
+            server_default=server_default,
+            new_column_name=new_column_name,
+            type_=type_,
+            existing_type=existing_type,
+            existing_server_default=existing_server_default,
+            existing_nullable=existing_nullable,
+            existing_comment=existing_comment,
+            **kw,
+        )
+        if type_ is not None:
+            type_ = sqltypes.to_instance(type_)
+            built["type_affinity"] = _affinity(type_)
+            built["type_is_json"] = isinstance(type_, sa.JSON)
+
+    def drop_column(self, column_name: str, **kw: Any) -> None:
+        self._add("drop_column", self.table_name, column_name, schema=self.schema, **kw)
+
+    def create_index(self, index_name: str | None, columns: Sequence[Any], **kw: Any) -> None:
+        self._add("create_index", index_name, self.table_name, columns, schema=self.schema, **kw)
+
+    def drop_index(self, index_name: str, **kw: Any) -> None:
+        self._add("drop_index", index_name, self.table_name, schema=self.schema, **kw)
+
+    def create_unique_constraint(
+        self, constraint_name: str | None, columns: Sequence[str], **kw: Any
+    ) -> None:
+        kw["schema"] = self.schema
+        self._add("create_unique_constraint", constraint_name, self.table_name, columns, **kw)
+
+    def create_foreign_key(
+        self,
+        constraint_name: str | None,
+        referent_table: str,
+        local_cols: list[str],
+        remote_cols: list[str],
+        *,
+        referent_schema: str | None = None,
+        onupdate: str | None = None,
+        ondelete: str | None = None,
+        deferrable: bool | None = None,
+        initially: str | None = None,
+        match: str | None = None,
+        **dialect_kw: Any,
+    ) -> None:
+        self._add(
+            "create_foreign_key",
+            constraint_name,
+            self.table_name,
+            referent_table,
+            local_cols,
+            remote_cols,
+            onupdate=onupdate,
+            ondelete=ondelete,
+            deferrable=deferrable,
+            source_schema=self.schema,
+            referent_schema=referent_schema,
+            initially=initially,
+            match=match,
+            **dialect_kw,
+        )
+
+    def create_check_constraint(
+        self, constraint_name: str | None, condition: Any, **kw: Any
+    ) -> None:
+        self._add(
+            "create_check_constraint",
+            constraint_name,
+            self.table_name,
+            condition,
+            schema=self.schema,
+            **kw,
+        )
+
+    def create_primary_key(self, constraint_name: str | None, columns: list[str]) -> None:
+        self._add(
+            "create_primary_key", constraint_name, self.table_name, columns, schema=self.schema
+        )
+
+    def create_exclude_constraint(self, constraint_name: str, *elements: Any, **kw: Any) -> None:
+        self._add(
+            "create_exclude_constraint",
+            constraint_name,
+            self.table_name,
+            *elements,
+            schema=self.schema,
+            **kw,
+        )
+
+    def drop_constraint(self, constraint_name: str, type_: str | None = None) -> None:
+        self._add("drop_constraint", constraint_name, self.table_name, type_, schema=self.schema)
+
+    def create_table_comment(
+        self, comment: str | None, *, existing_comment: str | None = None
+    ) -> None:
+        self._add(
+            "create_table_comment",
+            self.table_name,
+            comment,
+            existing_comment=existing_comment,
+            schema=self.schema,
+        )
+
+    def drop_table_comment(self, *, existing_comment: str | None = None) -> None:
+        self._add(
+            "drop_table_comment",
+            self.table_name,
+            existing_comment=existing_comment,
+            schema=self.schema,
+        )
+
+    def execute(self, sqltext: Any, *, execution_options: dict[str, Any] | None = None) -> None:
+        """Run SQL now, as alembic does: it is not part of the batch."""
+        self.migration_context.execute(sqltext, execution_options=execution_options)
+
+    # -- the rest of the Operations surface -------------------------------------------------
+
+    def get_context(self) -> Any:
+        return self.migration_context
+
+    def get_bind(self) -> Any:
+        return self.operations.get_bind()
+
+    def inline_literal(self, value: Any, type_: Any = None) -> Any:
+        return self.operations.inline_literal(value, type_)
+
+    def f(self, name: str) -> Any:
+        return self.operations.f(name)
+
+    def invoke(self, operation: Any) -> Any:
+        return self.operations.invoke(operation)
+
+
+# --- the existing table as a spec ---------------------------------------------------------
+
+
+def _affinity(type_: Any) -> str:
+    affinity = sqltypes.to_instance(type_)._type_affinity
+    return affinity.__name__ if affinity is not None else "None"
+
+
+def _nullable_unspecified(col: sa.Column[Any]) -> bool:
+    return col._user_defined_nullable is SchemaConst.NULL_UNSPECIFIED
+
+
+def _constraint_keys(const: Any) -> list[str]:
+    if isinstance(const, sa.ForeignKeyConstraint):
+        return [fk.parent.key for fk in const.elements]
+    if isinstance(const, sa.CheckConstraint):
+        cols: list[Any] = []
+        traverse(const.sqltext, {}, {"column": cols.append})
+        return list(dict.fromkeys(c.key for c in cols))
+    return [c.key for c in const.columns]
+
+
+def table_spec(
+    dialect: Any, table: sa.Table, *, reflected: bool, table_args: Iterable[Any] = ()
+) -> dict[str, Any]:
+    """The table a batch starts from, as ``_grab_table_elements`` sees it."""
+    d = spec.get_dialect(dialect)
+    checks_in_args = any(isinstance(a, sa.CheckConstraint) for a in table_args)
+    columns = []
+    for col in table.c:
+        column = spec._column(d, col)
+        if reflected:
+            column["constraints"] = []
+        columns.append(
+            {
+                **column,
+                "affinity": _affinity(col.type),
+                "nullable_unspecified": _nullable_unspecified(col),
+            }
+        )
+    constraints = []
+    for const in sorted(table.constraints, key=lambda c: c._creation_order):
+        if getattr(const, "_type_bound", False):
+            continue
+        if reflected and isinstance(const, sa.CheckConstraint) and not const.name:
+            if not checks_in_args:
+                warnings.warn(
+                    f"Unnamed CHECK constraint on reflected table "
+                    f"'{table.name}' is being omitted from the "
+                    f"table recreate; pass the constraint explicitly "
+                    f"using batch_alter_table.table_args.  Naming CHECK "
+                    f"constraints avoids this going forward.",
+                    stacklevel=2,
+                )
+            continue
+        if isinstance(const, sa.PrimaryKeyConstraint) and not const.columns:
+            continue
+        constraints.append(
+            {"constraint": spec._constraint(d, const), "keys": _constraint_keys(const)}
+        )
+    indexes = [
+        spec._index(d, idx)
+        for idx in sorted(table.indexes, key=lambda i: str(i.name))
+        if not idx._column_flag
+    ]
+    return {"columns": columns, "constraints": constraints, "indexes": indexes}
+
+
+def _table_args(dialect: Any, table: sa.Table, table_args: Sequence[Any]) -> list[dict[str, Any]]:
+    """``table_args`` constraints, attached to a scratch copy of the table's columns."""
+    if not table_args:
+        return []
+    d = spec.get_dialect(dialect)
+    scratch = sa.Table(
+        table.name,
+        sa.MetaData(),
+        *[sa.Column(c.name, sqltypes.NULLTYPE, key=c.key) for c in table.c],
+        *table_args,
+        schema=table.schema,
+    )
+    wanted = {id(a) for a in table_args}
+    return [
+        spec._constraint(d, c)
+        for c in sorted(scratch.constraints, key=lambda c: c._creation_order)
+        if id(c) in wanted
+    ]
+
+
+# --- reflection on the native connection ------------------------------------------------------
+
+
+def _sqlite_column_reflect(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
+    """alembic's ``SQLiteImpl.autogen_column_reflect``: expression defaults get parentheses."""
+    import re
+
+    expr = column_info.get("default")
+    if not expr:
+        return
+    if re.match(r"^[0-9\.]$", expr) or re.match(r"^'.+'$", expr) or re.match(r"^\(.+\)$", expr):
+        return
+    column_info["default"] = f"({expr})"
+
+
+def _sqlite_literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class _Rows:
+    """Just enough of a ``CursorResult`` for SQLAlchemy's reflection queries."""
+
+    _soft_closed = False
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self._rows)
+
+    def __iter__(self) -> Any:
+        return iter(self._rows)
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self._rows[0] if self._rows else None
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def scalars(self) -> Any:
+        return _Scalars([r[0] for r in self._rows])
+
+
+class _Scalars:
+    def __init__(self, values: list[Any]) -> None:
+        self._values = values
+
+    def all(self) -> list[Any]:
+        return list(self._values)
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+
+class _NativeReflectionConnection(sa.engine.Connection):
+    """Runs SQLAlchemy's catalog queries on the migration's native connection.
+
+    The queries see the migration's own uncommitted changes, which a second SQLAlchemy
+    connection would not. Only what the dialect's reflection methods use is provided (it
+    is a ``Connection`` subclass because ``Dialect.has_table`` checks for one).
+    """
+
+    def __init__(self, impl: Any) -> None:
+        self._impl = impl
+        self.dialect = impl.dialect
+        self.engine = self
+        insp = Inspector.__new__(Inspector)
+        insp.bind = self
+        insp.engine = self
+        insp._op_context_requires_connect = False
+        insp.dialect = impl.dialect
+        insp.info_cache = {}
+        self.inspector = insp
+
+    def exec_driver_sql(self, statement: str, parameters: Any = None) -> _Rows:
+        if parameters:
+            values = list(parameters.values() if isinstance(parameters, dict) else parameters)
+            parts = statement.split("?")
+            if len(parts) != len(values) + 1:
+                raise sa.exc.ArgumentError(f"can't bind {parameters!r} into {statement!r}")
+            statement = parts[0] + "".join(
+                _sqlite_literal(v) + rest for v, rest in zip(values, parts[1:], strict=True)
+            )
+        return _Rows(self._impl.query(statement))
+
+    def execution_options(self, **kw: Any) -> _NativeReflectionConnection:
+        return self
+
+    def schema_for_object(self, obj: Any) -> str | None:
+        return obj.schema
+
+
+def _native_inspector(impl: Any) -> Any:
+    """An ``Inspector`` whose queries run on ``impl.native``."""
+    return _NativeReflectionConnection(impl).inspector
+
+
+def _inspect_native(conn: _NativeReflectionConnection) -> Any:
+    # a foreign key's referred table is reflected with ``autoload_with=inspector.bind``
+    return conn.inspector
+
+
+inspection._inspects(_NativeReflectionConnection)(_inspect_native)
