@@ -425,11 +425,10 @@ mod tests {
 
     /// Timing of scan + parse over 10,000 generated scripts; run with `--ignored`.
     #[test]
-    #[ignore]
-    fn ten_thousand_scripts() {
+    fn a_thousand_scripts_all_parse_statically() {
         let tmp = tempfile::tempdir().unwrap();
         let mut prev = "None".to_string();
-        for i in 0..10_000 {
+        for i in 0..1_000 {
             let rev = format!("{i:012x}");
             let body = format!(
                 "\"\"\"revision {i}\n\nRevision ID: {rev}\nRevises: {prev}\nCreate Date: 2025-01-15\n\n\"\"\"\n\
@@ -443,16 +442,14 @@ mod tests {
             fs::write(tmp.path().join(format!("{rev}_revision_{i}.py")), body).unwrap();
             prev = format!("'{rev}'");
         }
-        let start = std::time::Instant::now();
+        // speed is measured in bench/, not here
         let (loaded, _) =
             load_version_locations(&[tmp.path().to_path_buf()], false, false).unwrap();
-        let elapsed = start.elapsed();
-        assert_eq!(loaded.len(), 10_000);
+        assert_eq!(loaded.len(), 1_000);
         assert!(
             loaded
                 .iter()
                 .all(|l| matches!(l.header, HeaderParse::Parsed(_)))
         );
-        eprintln!("scan + parse of 10,000 scripts: {elapsed:?}");
     }
 }
