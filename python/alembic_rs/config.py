@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from argparse import Namespace
 from collections.abc import Iterator, Mapping
@@ -12,8 +11,6 @@ from typing import Any, TextIO
 
 from . import _native, util
 
-_SPLIT_SPACE_COMMA = re.compile(r", *|(?: +)")
-_SPLIT_SPACE_COMMA_COLON = re.compile(r", *|(?: +)|\:")
 _NO_DEFAULT = object()
 
 
@@ -254,72 +251,29 @@ class Config:
     def messaging_opts(self) -> dict[str, bool]:
         return {"quiet": bool(getattr(self.cmd_opts, "quiet", False))}
 
-    def _get_file_separator_char(self, *names: str) -> str | None:
-        for name in names:
-            separator = self.get_main_option(name)
-            if separator is not None:
-                break
+    def _alembic_options(self) -> dict[str, Any]:
+        """Every alembic option, resolved in Rust (ini first, then ``[tool.alembic]``)."""
+        toml_path = self._toml_file_path
+        if toml_path is not None and toml_path.exists():
+            self.toml_args["here"] = toml_path.absolute().parent.as_posix()
         else:
-            return None
-        split_on = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": ";"}
-        if separator not in split_on:
-            raise ValueError(
-                "'%s' is not a valid value for %s; expected 'space', 'newline', 'os', ':', ';'"
-                % (separator, name)
-            )
-        if name == "version_path_separator":
-            util.warn_deprecated(
-                "The version_path_separator configuration parameter "
-                "is deprecated; please use path_separator"
-            )
-        return split_on[separator]
+            toml_path = None
+        options = self.file_config._ini.alembic_options(
+            self.config_file_name,
+            self.config_ini_section,
+            str(toml_path) if toml_path is not None else None,
+            [(str(k), str(v)) for k, v in self.toml_args.items()],
+        )
+        for message in options["warnings"]:
+            util.warn_deprecated(message)
+        return options
 
     def get_version_locations_list(self) -> list[str] | None:
-        raw = self.file_config.get(self.config_ini_section, "version_locations", fallback=None)
-        if raw:
-            sep = self._get_file_separator_char("path_separator", "version_path_separator")
-            if sep is None:
-                util.warn_deprecated(
-                    "No path_separator found in configuration; "
-                    "falling back to legacy splitting on spaces/commas "
-                    "for version_locations.  Consider adding "
-                    "path_separator=os to Alembic config."
-                )
-                return _SPLIT_SPACE_COMMA.split(raw)
-            return [x.strip() for x in raw.split(sep) if x]
-        return self._get_toml_config_value("version_locations", None)
+        return self._alembic_options()["version_locations"]
 
     def get_prepend_sys_paths_list(self) -> list[str] | None:
-        raw = self.file_config.get(self.config_ini_section, "prepend_sys_path", fallback=None)
-        if raw:
-            sep = self._get_file_separator_char("path_separator")
-            if sep is None:
-                util.warn_deprecated(
-                    "No path_separator found in configuration; "
-                    "falling back to legacy splitting on spaces, commas, "
-                    "and colons for prepend_sys_path.  Consider adding "
-                    "path_separator=os to Alembic config."
-                )
-                return _SPLIT_SPACE_COMMA_COLON.split(raw)
-            return [x.strip() for x in raw.split(sep) if x]
-        return self._get_toml_config_value("prepend_sys_path", None)
+        return self._alembic_options()["prepend_sys_path"]
 
     def get_hooks_list(self) -> list[dict[str, str]]:
         """The ``[post_write_hooks]`` (or toml ``post_write_hooks``) entries."""
-        hooks: list[dict[str, str]] = []
-        if not self.file_config.has_section("post_write_hooks"):
-            for cfg in self._get_toml_config_value("post_write_hooks", []):
-                opts = dict(cfg)
-                opts["_hook_name"] = opts.pop("name")
-                hooks.append(opts)
-            return hooks
-        section = self.get_section("post_write_hooks", {})
-        for name in _SPLIT_SPACE_COMMA.split(section.get("hooks", "")):
-            if not name:
-                continue
-            opts = {
-                key[len(name) + 1 :]: section[key] for key in section if key.startswith(name + ".")
-            }
-            opts["_hook_name"] = name
-            hooks.append(opts)
-        return hooks
+        return self._alembic_options()["post_write_hooks"]

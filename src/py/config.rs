@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use super::errors::config_error;
-use crate::config::{ConfigError, IniFile, read_pyproject};
+use crate::config::{AlembicConfig, AlembicOptions, ConfigError, IniFile, read_pyproject};
 
 /// A parsed `.ini` file; `Config.file_config` wraps it with ConfigParser's methods.
 #[pyclass(name = "IniFile", module = "alembic_rs._native")]
@@ -104,6 +104,55 @@ impl PyIniFile {
 
     fn defaults(&self) -> Vec<(String, String)> {
         self.inner.defaults().to_vec()
+    }
+
+    /// Every `[alembic]` / `[tool.alembic]` option alembic knows, resolved as alembic
+    /// does (ini first, then toml; path separators; hooks), as a dict. `warnings`
+    /// holds the deprecation texts alembic would emit.
+    #[pyo3(signature = (config_file_name, ini_section, toml_path, toml_args))]
+    fn alembic_options<'py>(
+        &self,
+        py: Python<'py>,
+        config_file_name: Option<String>,
+        ini_section: &str,
+        toml_path: Option<&str>,
+        toml_args: Vec<(String, String)>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let toml = match toml_path {
+            Some(path) => read_pyproject(path).map_err(|e| config_error(py, e))?,
+            None => None,
+        };
+        let config = AlembicConfig::new(
+            self.inner.clone(),
+            config_file_name,
+            ini_section,
+            toml,
+            toml_args,
+        );
+        let o = AlembicOptions::resolve(&config).map_err(|e| config_error(py, e))?;
+        let d = PyDict::new(py);
+        d.set_item("script_location", &o.script_location.raw)?;
+        d.set_item("prepend_sys_path", &o.prepend_sys_path)?;
+        d.set_item("version_locations", &o.version_locations)?;
+        d.set_item("file_template", &o.file_template)?;
+        d.set_item("timezone", &o.timezone)?;
+        d.set_item("truncate_slug_length", o.truncate_slug_length)?;
+        d.set_item("revision_environment", o.revision_environment)?;
+        d.set_item("sourceless", o.sourceless)?;
+        d.set_item("output_encoding", &o.output_encoding)?;
+        d.set_item("recursive_version_locations", o.recursive_version_locations)?;
+        d.set_item("sqlalchemy_url", &o.sqlalchemy_url)?;
+        let hooks = PyList::empty(py);
+        for hook in &o.post_write_hooks {
+            let h = PyDict::new(py);
+            for (k, v) in hook {
+                h.set_item(k, v)?;
+            }
+            hooks.append(h)?;
+        }
+        d.set_item("post_write_hooks", hooks)?;
+        d.set_item("warnings", &o.warnings)?;
+        Ok(d)
     }
 }
 

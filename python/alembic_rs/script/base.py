@@ -144,25 +144,19 @@ class ScriptDirectory:
     @classmethod
     def from_config(cls, config: Any) -> ScriptDirectory:
         """Build the script directory an alembic ``Config`` describes."""
-        script_location = config.get_alembic_option("script_location")
-        if script_location is None:
-            raise util.CommandError("No 'script_location' key found in configuration.")
-        tsl = config.get_alembic_option("truncate_slug_length")
-        prepend_sys_path = config.get_prepend_sys_paths_list()
-        if prepend_sys_path:
-            sys.path[:0] = prepend_sys_path
+        options = config._alembic_options()
+        if options["prepend_sys_path"]:
+            sys.path[:0] = options["prepend_sys_path"]
         return cls(
-            coerce_resource_to_filename(script_location),
-            file_template=config.get_alembic_option("file_template", _DEFAULT_FILE_TEMPLATE),
-            truncate_slug_length=int(tsl) if tsl is not None else None,
-            sourceless=config.get_alembic_boolean_option("sourceless"),
-            output_encoding=config.get_alembic_option("output_encoding", "utf-8"),
-            version_locations=config.get_version_locations_list(),
-            timezone=config.get_alembic_option("timezone"),
-            hooks=config.get_hooks_list(),
-            recursive_version_locations=config.get_alembic_boolean_option(
-                "recursive_version_locations"
-            ),
+            coerce_resource_to_filename(options["script_location"]),
+            file_template=options["file_template"],
+            truncate_slug_length=options["truncate_slug_length"],
+            sourceless=options["sourceless"],
+            output_encoding=options["output_encoding"],
+            version_locations=options["version_locations"],
+            timezone=options["timezone"],
+            hooks=options["post_write_hooks"],
+            recursive_version_locations=options["recursive_version_locations"],
             messaging_opts=config.messaging_opts,
         )
 
