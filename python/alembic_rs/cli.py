@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 from argparse import ArgumentParser, Namespace
-from collections.abc import Callable, Sequence
-from typing import Any
 
 from . import __version__, command, util
 from .config import Config
 from .util.exc import MissingRevisionError
+
+# typing is imported only by type checkers: read commands start faster without it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+# code flag of ``async def`` functions (inspect.CO_COROUTINE), without importing inspect
+_CO_COROUTINE = 0x80
 
 _KWARGS_OPTS: dict[str, tuple[Any, ...]] = {
     "template": (
@@ -113,6 +119,10 @@ _POSITIONAL_OPTS: dict[str, dict[str, Any]] = {
 _POSITIONAL_TRANSLATIONS: dict[str, dict[str, str]] = {"stamp": {"revision": "revisions"}}
 
 
+def _function_type() -> None:
+    """Stands for the type of plain functions."""
+
+
 class CommandLine:
     """Builds the argparse parser from ``alembic_rs.command``, as alembic does."""
 
@@ -150,10 +160,10 @@ class CommandLine:
         for name in dir(command):
             fn = getattr(command, name)
             if (
-                inspect.isfunction(fn)
+                isinstance(fn, type(_function_type))
                 and name[0] != "_"
                 and fn.__module__ == command.__name__
-                and not inspect.iscoroutinefunction(fn)
+                and not fn.__code__.co_flags & _CO_COROUTINE
             ):
                 self.register_command(fn)
         self.parser = parser
@@ -172,12 +182,13 @@ class CommandLine:
 
     @staticmethod
     def _inspect_function(fn: Callable[..., Any]) -> tuple[list[str], list[str], str]:
-        spec = inspect.getfullargspec(fn)
-        if spec.defaults is not None:
-            positional = spec.args[1 : -len(spec.defaults)]
-            kwarg = spec.args[-len(spec.defaults) :]
+        code = fn.__code__
+        args = list(code.co_varnames[: code.co_argcount])
+        defaults = fn.__defaults__
+        if defaults:
+            positional, kwarg = args[1 : -len(defaults)], args[-len(defaults) :]
         else:
-            positional, kwarg = spec.args[1:], []
+            positional, kwarg = args[1:], []
         translate = _POSITIONAL_TRANSLATIONS.get(fn.__name__, {})
         positional = [translate.get(name, name) for name in positional]
         help_lines = []

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import TYPE_CHECKING, Any
 
 from . import util
 from .script import Script, ScriptDirectory
 
+# typing is imported only by type checkers: read commands start faster without it
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .config import Config
 
 

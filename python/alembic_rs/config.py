@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from argparse import Namespace
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, TextIO
 
 from . import _native, util
+
+# typing is imported only by type checkers: read commands start faster without it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from collections.abc import Iterator, Mapping
+    from typing import Any, TextIO
 
 _NO_DEFAULT = object()
 

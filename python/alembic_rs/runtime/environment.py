@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from .. import _native, util
+from ..util.messaging import alembic_logger
 from .migration import MigrationContext
 
-log = logging.getLogger("alembic.runtime.migration")
+log = alembic_logger("alembic.runtime.migration")
 
 _current: list[EnvironmentContext] = []
 

@@ -6,12 +6,12 @@ Every statement is rendered by Rust; this module only routes it.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, TextIO
 
 from .. import _native
+from ..util.messaging import alembic_logger
 
-log = logging.getLogger("alembic.runtime.migration")
+log = alembic_logger("alembic.runtime.migration")
 
 # alembic's impl class names, logged as "Context impl PostgresqlImpl."
 IMPL_NAMES = {

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from .. import _native, util
+from ..util.messaging import alembic_logger
 from .impl import IMPL_NAMES, MigrationImpl
 
-log = logging.getLogger("alembic.runtime.migration")
+log = alembic_logger("alembic.runtime.migration")
 
 # seconds a run waits for another run's migration lock
 DEFAULT_LOCK_TIMEOUT = 600.0

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import datetime
 import os
-import shutil
 import sys
-from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 from .. import _native, util
 from ..util import exc
 from ..util.pyfiles import coerce_resource_to_filename, load_python_file, template_to_file
+
+# typing is imported only by type checkers: read commands start faster without it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterator, Sequence
+    from types import ModuleType
+    from typing import Any
 
 _DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
 
@@ -343,6 +346,8 @@ class ScriptDirectory:
             template_to_file(src, dest, self.output_encoding, **kw)
 
     def _copy_file(self, src: Path, dest: Path) -> None:
+        import shutil
+
         with util.status(f"Generating {dest.absolute()}", **self.messaging_opts):
             shutil.copy(src, dest)
 
@@ -353,6 +358,8 @@ class ScriptDirectory:
                 os.makedirs(path)
 
     def _generate_create_date(self) -> datetime.datetime:
+        import datetime
+
         if self.timezone is None:
             return datetime.datetime.now()
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

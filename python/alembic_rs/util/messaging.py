@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import textwrap
 import warnings
-from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
 
-log = logging.getLogger("alembic.util.messaging")
-logging.getLogger("alembic").addHandler(logging.NullHandler())
+# typing is imported only by type checkers: read commands start faster without it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any, TextIO
+
+
+def alembic_logger(name: str) -> Any:
+    """A logger under ``alembic``, which (as in alembic) has a NullHandler so that
+    nothing reaches the console unless the user's logging config says so."""
+    import logging
+
+    parent = logging.getLogger("alembic")
+    if not any(isinstance(h, logging.NullHandler) for h in parent.handlers):
+        parent.addHandler(logging.NullHandler())
+    return logging.getLogger(name)
 
 
 def _terminal_width() -> int | None:
@@ -62,7 +72,7 @@ def status(status_msg: str, newline: bool = False, quiet: bool = False) -> Itera
 
 def err(message: str, quiet: bool = False, status: int = -1) -> None:
     """Log and print ``FAILED: <message>``, then exit with alembic's status."""
-    log.error(message)
+    alembic_logger("alembic.util.messaging").error(message)
     msg(f"FAILED: {message}", quiet=quiet)
     sys.exit(status)
 
@@ -84,6 +94,8 @@ def msg(message: str, newline: bool = True, flush: bool = False, quiet: bool = F
         if newline:
             write_outstream(sys.stdout, "\n")
     else:
+        import textwrap
+
         lines = textwrap.wrap(message, TERMWIDTH, initial_indent="  ", subsequent_indent="  ")
         for line in lines[:-1]:
             write_outstream(sys.stdout, line, "\n")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import atexit
-import importlib.machinery
-import importlib.util
 import os
 import pathlib
-import re
-import tempfile
-from contextlib import ExitStack
-from importlib import resources
-from types import ModuleType
-from typing import Any
 
 from .exc import CommandError
+
+# typing is imported only by type checkers: read commands start faster without it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
 
 
 def template_to_file(
@@ -26,6 +23,8 @@ def template_to_file(
     **kw: Any,
 ) -> None:
     """Render a Mako template into ``dest``."""
+    import tempfile
+
     from mako import exceptions
     from mako.template import Template
 
@@ -48,6 +47,10 @@ def template_to_file(
 def coerce_resource_to_filename(fname_or_resource: str) -> pathlib.Path:
     """A path, or a ``package:dir`` resource turned into a path."""
     if not os.path.isabs(fname_or_resource) and ":" in fname_or_resource:
+        import atexit
+        from contextlib import ExitStack
+        from importlib import resources
+
         tokens = fname_or_resource.split(":")
         file_manager = ExitStack()
         atexit.register(file_manager.close)
@@ -60,6 +63,9 @@ def coerce_resource_to_filename(fname_or_resource: str) -> pathlib.Path:
 
 def pyc_file_from_path(path: str | os.PathLike[str]) -> pathlib.Path | None:
     """The compiled file of a Python source path, if there is one."""
+    import importlib.machinery
+    import importlib.util
+
     pathpath = pathlib.Path(path)
     candidate = pathlib.Path(importlib.util.cache_from_source(pathpath.as_posix()))
     if candidate.exists():
@@ -72,6 +78,8 @@ def pyc_file_from_path(path: str | os.PathLike[str]) -> pathlib.Path | None:
 
 def load_python_file(dir_: str | os.PathLike[str], filename: str | os.PathLike[str]) -> ModuleType:
     """Import a file as a module named after the file, as alembic does."""
+    import re
+
     name = pathlib.Path(filename).name
     module_id = re.sub(r"\W", "_", name)
     path = pathlib.Path(dir_) / name
@@ -86,6 +94,8 @@ def load_python_file(dir_: str | os.PathLike[str], filename: str | os.PathLike[s
 
 
 def load_module_py(module_id: str, path: str | os.PathLike[str]) -> ModuleType:
+    import importlib.util
+
     spec = importlib.util.spec_from_file_location(module_id, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
