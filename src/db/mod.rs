@@ -6,12 +6,16 @@
 
 mod batch;
 mod connection;
+pub mod params;
+pub mod typed;
 pub mod url;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use connection::Connection;
+pub use params::{ParamRef, ParamStyle};
+pub use typed::{BoundResult, TypedValue};
 pub use url::DbUrl;
 
 /// The database behind a connection (or named by a URL).
@@ -109,6 +113,10 @@ pub enum DbError {
         /// SQLSTATE (PostgreSQL, SQLite's extended code, MySQL's error number).
         code: Option<String>,
     },
+
+    /// Parameters that do not fit the statement (a missing key, a bad placeholder).
+    #[error("{0}")]
+    InvalidParams(String),
 
     /// The connection was already closed.
     #[error("the connection is closed")]
