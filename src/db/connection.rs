@@ -227,12 +227,51 @@ impl Connection {
         let mut result = BoundResult::default();
         match &mut self.driver {
             Driver::Postgres(c) => {
+                let mut cast: Vec<bool> = (0..params.len())
+                    .map(|i| cast.get(i).copied().unwrap_or(false))
+                    .collect();
+                let mut sql = sql.to_string();
+                let untyped_text =
+                    |i: usize, cast: &[bool]| matches!(params[i], TypedValue::Text(_)) && !cast[i];
+                if (0..params.len()).any(|i| untyped_text(i, &cast)) {
+                    // a string PostgreSQL would read as another type's binary form (a
+                    // date, a number): ask which type, and cast the text to it
+                    let types: Vec<_> = params
+                        .iter()
+                        .zip(&cast)
+                        .filter_map(|(v, c)| {
+                            PgParam {
+                                value: v.clone(),
+                                cast: *c,
+                            }
+                            .produces()
+                        })
+                        .collect();
+                    let describe = AssertSqlSafe(format!("{sql}\n/* alembic_rs: describe */"));
+                    let statement = c
+                        .prepare_with(describe.into_sql_str(), &types)
+                        .await
+                        .map_err(fail)?;
+                    let inferred: Vec<_> = match statement.parameters() {
+                        Some(Either::Left(types)) => types.to_vec(),
+                        _ => Vec::new(),
+                    };
+                    sqlx::Connection::clear_cached_statements(&mut *c)
+                        .await
+                        .map_err(fail)?;
+                    for (i, info) in inferred.iter().enumerate().take(params.len()) {
+                        if untyped_text(i, &cast) && !typed::pg_takes_text(info) {
+                            sql = super::params::recast(&sql, i + 1, info.name());
+                            cast[i] = true;
+                        }
+                    }
+                }
                 let param = |i: usize, v: &TypedValue| PgParam {
                     value: v.clone(),
-                    cast: cast.get(i).copied().unwrap_or(false),
+                    cast: cast[i],
                 };
                 // unnamed statements: a cached plan could outlive the DDL of the migration
-                let mut q = sqlx::query(owned()).persistent(false);
+                let mut q = sqlx::query(AssertSqlSafe(sql.clone())).persistent(false);
                 for (i, v) in params.iter().enumerate() {
                     q = q.bind(param(i, v));
                 }
@@ -253,7 +292,7 @@ impl Connection {
                 .await
                 .map_err(fail)?;
                 result.rows_affected = affected;
-                if result.rows.is_empty() && may_return_rows(sql) {
+                if result.rows.is_empty() && may_return_rows(&sql) {
                     let types: Vec<_> = params
                         .iter()
                         .enumerate()

@@ -190,6 +190,38 @@ pub fn convert(sql: &str, style: ParamStyle, backend: Backend) -> Result<Convert
     Ok(out)
 }
 
+/// Cast every `$n` of PostgreSQL SQL (outside quotes and comments): `$n::text::<type>`.
+///
+/// For a string parameter PostgreSQL would otherwise read as `type`'s binary form: as
+/// text, then cast, it takes the value's text as psycopg's untyped strings do.
+pub fn recast(sql: &str, n: usize, type_name: &str) -> String {
+    let token = format!("${n}");
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut i = 0;
+    while i < bytes.len() {
+        let skip = skip_quoted(sql, i, Backend::Postgresql);
+        if skip > i {
+            out.push_str(&sql[i..skip]);
+            i = skip;
+            continue;
+        }
+        if sql[i..].starts_with(&token)
+            && !bytes
+                .get(i + token.len())
+                .is_some_and(|c| c.is_ascii_digit())
+        {
+            out.push_str(&format!("{token}::text::{type_name}"));
+            i += token.len();
+            continue;
+        }
+        let ch = sql[i..].chars().next().unwrap_or_default();
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
 /// If a quoted string, quoted identifier or comment starts at `i`, the index just past
 /// it; else `i`.
 fn skip_quoted(sql: &str, i: usize, backend: Backend) -> usize {
@@ -326,6 +358,14 @@ mod tests {
             assert_eq!(&got_sql, want_sql, "{sql}");
             assert_eq!(&got_params, want_params, "{sql}");
         }
+    }
+
+    #[test]
+    fn recast_touches_only_that_placeholder() {
+        assert_eq!(
+            recast("SELECT $1, $10, '$1', $1", 1, "DATE"),
+            "SELECT $1::text::DATE, $10, '$1', $1::text::DATE"
+        );
     }
 
     #[test]

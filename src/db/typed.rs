@@ -721,8 +721,40 @@ fn mysql_decode(
     })
 }
 
+/// sqlx hands binary temporal values over with their length byte in front.
+fn strip_length(b: &[u8]) -> &[u8] {
+    match b.first() {
+        Some(&n) if n as usize == b.len() - 1 => &b[1..],
+        _ => b,
+    }
+}
+
+/// Whether PostgreSQL reads a string's bytes as a value of this type unchanged: text
+/// types, enums, `json` (not `jsonb`, whose binary form has a version byte).
+pub(crate) fn pg_takes_text(info: &PgTypeInfo) -> bool {
+    match info.kind() {
+        PgTypeKind::Enum(_) => true,
+        PgTypeKind::Domain(base) => pg_takes_text(base),
+        _ => {
+            info.oid().is_some_and(|o| {
+                matches!(
+                    o.0,
+                    oid::TEXT
+                        | oid::VARCHAR
+                        | oid::BPCHAR
+                        | oid::NAME
+                        | oid::UNKNOWN
+                        | oid::JSON
+                        | oid::XML
+                )
+            }) || info.name().eq_ignore_ascii_case("citext")
+        }
+    }
+}
+
 /// A binary DATE/DATETIME as microseconds since 1970; `None` for the zero date.
 fn mysql_binary_datetime(b: &[u8]) -> Result<Option<i64>, BoxDynError> {
+    let b = strip_length(b);
     if b.is_empty() {
         return Ok(None);
     }
@@ -754,6 +786,7 @@ fn mysql_binary_datetime(b: &[u8]) -> Result<Option<i64>, BoxDynError> {
 
 /// A binary TIME as signed microseconds.
 fn mysql_binary_time(b: &[u8]) -> Result<i64, BoxDynError> {
+    let b = strip_length(b);
     if b.is_empty() {
         return Ok(0);
     }
