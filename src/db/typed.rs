@@ -648,7 +648,15 @@ pub(crate) fn mysql_typed_row(
             if raw.is_null() {
                 return Ok(TypedValue::Null);
             }
-            let type_name = raw.type_info().name().to_string();
+            let info = raw.type_info();
+            let mut type_name = info.name().to_string();
+            // sqlx names a text column with a binary collation (utf8mb4_bin; MariaDB's
+            // JSON) BLOB or BINARY; PyMySQL gives bytes only for the binary character
+            // set (63), which sqlx keeps private but shows in its Debug form
+            let binary_charset = format!("{info:?}").contains("collation: Collation(63)");
+            if !binary_charset && (type_name.contains("BLOB") || type_name.contains("BINARY")) {
+                type_name = "TEXT".to_string();
+            }
             let bytes: &[u8] = row.try_get_unchecked(i)?;
             mysql_decode(&type_name, bytes, binary, row, i)
         })

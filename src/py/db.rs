@@ -74,12 +74,15 @@ fn db_error(py: Python<'_>, err: DbError) -> PyErr {
         }
         DbError::NotNative { .. } => NotNativeError::new_err(message),
         DbError::Connect { .. } | DbError::Closed => ConnectionError::new_err(message),
-        DbError::Statement { sql, code, .. } => {
+        DbError::Statement {
+            sql, code, number, ..
+        } => {
             let e = DatabaseError::new_err(message);
             let value = e.value(py);
             // attributes for callers that want them; failing to set them is not fatal
             let _ = value.setattr("sql", sql);
             let _ = value.setattr("code", code);
+            let _ = value.setattr("errno", number);
             e
         }
     }

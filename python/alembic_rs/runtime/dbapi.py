@@ -34,21 +34,27 @@ sqlite_version = "3.0.0"
 # -- exceptions (PEP 249) --------------------------------------------------------------
 
 
-class Warning(Exception):  # noqa: A001  (the name PEP 249 gives it)
+class Warning(Exception):
     """An important warning, such as data truncation."""
 
 
 class Error(Exception):
     """The base class of the module's errors."""
 
-    def __init__(self, *args: Any, code: str | None = None, sql: str | None = None) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        code: str | None = None,
+        sql: str | None = None,
+        errno: int | None = None,
+    ) -> None:
         super().__init__(*args)
         self.code = code
         self.sqlstate = code
         self.pgcode = code
         self.sql = sql
-        # PyMySQL's first argument is the error number; SQLAlchemy's MySQL dialect reads it
-        self.errno = int(code) if code is not None and code.isdigit() else None
+        # MySQL's error number, which SQLAlchemy's MySQL dialect reads (1146: no such table)
+        self.errno = errno
 
 
 class InterfaceError(Error):
@@ -143,7 +149,7 @@ def _error_class(backend: str, code: str | None) -> type[Error]:
     # MySQL and MariaDB: the SQLSTATE
     if code.startswith("23"):
         return IntegrityError
-    if code.startswith("42") or code.startswith("3D"):
+    if code.startswith(("42", "3D")):
         return ProgrammingError
     if code.startswith("22"):
         return DataError
@@ -158,7 +164,9 @@ def _translate(err: Exception, backend: str) -> Error:
         return OperationalError(str(err))
     if isinstance(err, _native.DatabaseError):
         code = getattr(err, "code", None)
-        return _error_class(backend, code)(str(err), code=code, sql=getattr(err, "sql", None))
+        return _error_class(backend, code)(
+            str(err), code=code, sql=getattr(err, "sql", None), errno=getattr(err, "errno", None)
+        )
     # parameters that do not fit the statement, or a value that cannot be adapted
     return ProgrammingError(str(err))
 
@@ -178,15 +186,50 @@ class _TypeSet(frozenset):
     __hash__ = frozenset.__hash__
 
 
-STRING = _TypeSet({"TEXT", "VARCHAR", "BPCHAR", "CHAR", "NAME", "CITEXT", "TINYTEXT",
-                   "MEDIUMTEXT", "LONGTEXT", "ENUM", "SET", "JSON", "JSONB"})
-BINARY = _TypeSet({"BYTEA", "BLOB", "BINARY", "VARBINARY", "TINYBLOB", "MEDIUMBLOB",
-                   "LONGBLOB"})
-NUMBER = _TypeSet({"INT2", "INT4", "INT8", "FLOAT4", "FLOAT8", "NUMERIC", "INTEGER", "REAL",
-                   "TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT", "FLOAT", "DOUBLE",
-                   "DECIMAL", "BOOLEAN", "BOOL", "OID"})
-DATETIME = _TypeSet({"DATE", "TIME", "TIMETZ", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME",
-                     "INTERVAL", "YEAR"})
+STRING = _TypeSet(
+    {
+        "TEXT",
+        "VARCHAR",
+        "BPCHAR",
+        "CHAR",
+        "NAME",
+        "CITEXT",
+        "TINYTEXT",
+        "MEDIUMTEXT",
+        "LONGTEXT",
+        "ENUM",
+        "SET",
+        "JSON",
+        "JSONB",
+    }
+)
+BINARY = _TypeSet({"BYTEA", "BLOB", "BINARY", "VARBINARY", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB"})
+NUMBER = _TypeSet(
+    {
+        "INT2",
+        "INT4",
+        "INT8",
+        "FLOAT4",
+        "FLOAT8",
+        "NUMERIC",
+        "INTEGER",
+        "REAL",
+        "TINYINT",
+        "SMALLINT",
+        "MEDIUMINT",
+        "INT",
+        "BIGINT",
+        "FLOAT",
+        "DOUBLE",
+        "DECIMAL",
+        "BOOLEAN",
+        "BOOL",
+        "OID",
+    }
+)
+DATETIME = _TypeSet(
+    {"DATE", "TIME", "TIMETZ", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME", "INTERVAL", "YEAR"}
+)
 ROWID = _TypeSet({"OID", "ROWID"})
 
 Date = _dt.date
@@ -195,15 +238,15 @@ Timestamp = _dt.datetime
 Binary = bytes
 
 
-def DateFromTicks(ticks: float) -> _dt.date:  # noqa: N802  (PEP 249 names)
+def DateFromTicks(ticks: float) -> _dt.date:
     return Date(*_time.localtime(ticks)[:3])
 
 
-def TimeFromTicks(ticks: float) -> _dt.time:  # noqa: N802
+def TimeFromTicks(ticks: float) -> _dt.time:
     return Time(*_time.localtime(ticks)[3:6])
 
 
-def TimestampFromTicks(ticks: float) -> _dt.datetime:  # noqa: N802
+def TimestampFromTicks(ticks: float) -> _dt.datetime:
     return Timestamp(*_time.localtime(ticks)[:6])
 
 
@@ -270,6 +313,10 @@ class Connection:
                 self.native.commit()
             else:
                 self.native.rollback()
+            if self.backend in ("mysql", "mariadb"):
+                # PyMySQL runs with autocommit off: after the DDL that implicitly commits,
+                # the next statements still wait for a COMMIT (and a close rolls them back)
+                self.native.execute("SET autocommit = 0")
             # SQLAlchemy begins the next transaction at the next statement; beginning it
             # now lets a later migration adopt it, and leaves it open otherwise
             self.native.begin()
@@ -383,10 +430,10 @@ class Cursor:
         if self.description is None:
             raise ProgrammingError("the last statement returned no rows")
 
-    def __enter__(self) -> Cursor:
+    def __enter__(self) -> Cursor:  # noqa: PYI034  (Self needs Python 3.11)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

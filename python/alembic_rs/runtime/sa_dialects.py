@@ -128,7 +128,7 @@ class _CastJSONStrIndex(sqltypes.JSON.JSONStrIndexType):
     render_bind_cast = True
 
 
-class PGDialect_alembic_rs(_DriverMixin, PGDialect):  # noqa: N801  (SQLAlchemy's naming)
+class PGDialect_alembic_rs(_DriverMixin, PGDialect):
     """PostgreSQL through the migration's native connection."""
 
     # SQLAlchemy looks for it on each class itself
@@ -174,7 +174,7 @@ class PGDialect_alembic_rs(_DriverMixin, PGDialect):  # noqa: N801  (SQLAlchemy'
 # -- SQLite ------------------------------------------------------------------------------
 
 
-class SQLiteDialect_alembic_rs(_DriverMixin, SQLiteDialect):  # noqa: N801
+class SQLiteDialect_alembic_rs(_DriverMixin, SQLiteDialect):
     """SQLite through the migration's native connection."""
 
     # SQLAlchemy looks for it on each class itself
@@ -189,7 +189,7 @@ class SQLiteDialect_alembic_rs(_DriverMixin, SQLiteDialect):  # noqa: N801
 # -- MySQL / MariaDB ----------------------------------------------------------------------
 
 
-class MySQLDialect_alembic_rs(_DriverMixin, MySQLDialect):  # noqa: N801
+class MySQLDialect_alembic_rs(_DriverMixin, MySQLDialect):
     """MySQL (or MariaDB under a ``mysql://`` URL) through the migration's connection."""
 
     # SQLAlchemy looks for it on each class itself
@@ -206,7 +206,7 @@ class MySQLDialect_alembic_rs(_DriverMixin, MySQLDialect):  # noqa: N801
         return getattr(exception, "errno", None)
 
 
-class MariaDBDialect_alembic_rs(MariaDBDialect, MySQLDialect_alembic_rs):  # noqa: N801
+class MariaDBDialect_alembic_rs(MariaDBDialect, MySQLDialect_alembic_rs):
     """MariaDB through the migration's native connection."""
 
     supports_statement_cache = True
