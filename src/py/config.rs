@@ -14,9 +14,7 @@ pub struct PyIniFile {
 
 /// `Ok(None)` for a missing section or option: the Python wrapper decides between the
 /// caller's fallback and configparser's exception.
-fn missing_is_none(
-    result: Result<Option<String>, ConfigError>,
-) -> Result<Option<String>, ConfigError> {
+fn missing_is_none(result: Result<Option<String>, ConfigError>) -> Result<Option<String>, ConfigError> {
     match result {
         Err(ConfigError::NoSection { .. }) | Err(ConfigError::NoOption { .. }) => Ok(None),
         other => other,
@@ -42,11 +40,7 @@ impl PyIniFile {
     }
 
     fn sections(&self) -> Vec<String> {
-        self.inner
-            .sections()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+        self.inner.sections().into_iter().map(str::to_owned).collect()
     }
 
     fn has_section(&self, section: &str) -> bool {
@@ -54,9 +48,7 @@ impl PyIniFile {
     }
 
     fn add_section(&mut self, py: Python<'_>, section: &str) -> PyResult<()> {
-        self.inner
-            .add_section(section)
-            .map_err(|e| config_error(py, e))
+        self.inner.add_section(section).map_err(|e| config_error(py, e))
     }
 
     fn has_option(&self, section: &str, option: &str) -> bool {
@@ -65,13 +57,7 @@ impl PyIniFile {
 
     /// The option's value (interpolated unless `raw`), or None when it is missing.
     #[pyo3(signature = (section, option, raw=false))]
-    fn get(
-        &self,
-        py: Python<'_>,
-        section: &str,
-        option: &str,
-        raw: bool,
-    ) -> PyResult<Option<String>> {
+    fn get(&self, py: Python<'_>, section: &str, option: &str, raw: bool) -> PyResult<Option<String>> {
         let value = if raw {
             self.inner.get_raw(section, option)
         } else {
@@ -91,15 +77,11 @@ impl PyIniFile {
     }
 
     fn set(&mut self, py: Python<'_>, section: &str, option: &str, value: &str) -> PyResult<()> {
-        self.inner
-            .set(section, option, value)
-            .map_err(|e| config_error(py, e))
+        self.inner.set(section, option, value).map_err(|e| config_error(py, e))
     }
 
     fn remove_option(&mut self, py: Python<'_>, section: &str, option: &str) -> PyResult<bool> {
-        self.inner
-            .remove_option(section, option)
-            .map_err(|e| config_error(py, e))
+        self.inner.remove_option(section, option).map_err(|e| config_error(py, e))
     }
 
     fn defaults(&self) -> Vec<(String, String)> {
@@ -137,10 +119,7 @@ fn table_to_py<'py>(py: Python<'py>, table: &toml::Table) -> PyResult<Bound<'py,
 /// The `[tool.alembic]` table of a `pyproject.toml` as a dict; None when the file
 /// does not exist or the table is empty.
 #[pyfunction]
-fn read_pyproject_alembic<'py>(
-    py: Python<'py>,
-    path: &str,
-) -> PyResult<Option<Bound<'py, PyDict>>> {
+fn read_pyproject_alembic<'py>(py: Python<'py>, path: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
     match read_pyproject(path).map_err(|e| config_error(py, e))? {
         Some(table) if !table.is_empty() => Ok(Some(table_to_py(py, &table)?)),
         _ => Ok(None),

@@ -1,7 +1,7 @@
 //! One place that maps every core error to the Python exception alembic would raise.
 
-use pyo3::call::PyCallArgs;
 use pyo3::prelude::*;
+use pyo3::call::PyCallArgs;
 
 use crate::config::ConfigError;
 use crate::revision::RevisionError;
@@ -39,7 +39,9 @@ pub fn revision_error(py: Python<'_>, err: RevisionError) -> PyErr {
         RevisionError::RangeNotAncestor { lower, upper } => {
             raise(py, EXC, "RangeNotAncestorError", (lower, upper))
         }
-        RevisionError::CycleDetected { revisions } => raise(py, EXC, "CycleDetected", (revisions,)),
+        RevisionError::CycleDetected { revisions } => {
+            raise(py, EXC, "CycleDetected", (revisions,))
+        }
         RevisionError::DependencyCycleDetected { revisions } => {
             raise(py, EXC, "DependencyCycleDetected", (revisions,))
         }

@@ -23,12 +23,7 @@ pub struct ScriptSet {
 impl ScriptSet {
     /// Scan the version locations and parse each file's header.
     #[staticmethod]
-    fn scan(
-        py: Python<'_>,
-        dirs: Vec<String>,
-        recursive: bool,
-        sourceless: bool,
-    ) -> PyResult<Self> {
+    fn scan(py: Python<'_>, dirs: Vec<String>, recursive: bool, sourceless: bool) -> PyResult<Self> {
         let dirs: Vec<PathBuf> = dirs.into_iter().map(PathBuf::from).collect();
         let (loaded, warnings) = py
             .detach(|| script::load_version_locations(&dirs, recursive, sourceless))
@@ -84,11 +79,7 @@ impl ScriptSet {
             .map_err(|e| revision_error(py, e))?
             .with_path(path)
             .with_longdoc(longdoc);
-        match self
-            .slots
-            .iter_mut()
-            .find(|(p, r)| p == path && r.is_none())
-        {
+        match self.slots.iter_mut().find(|(p, r)| p == path && r.is_none()) {
             Some(slot) => slot.1 = Some(rev),
             None => self.slots.push((path.to_owned(), Some(rev))),
         }
@@ -102,15 +93,10 @@ impl ScriptSet {
         let mut seen = std::collections::HashSet::new();
         for rev in &revisions {
             if !seen.insert(rev.revision.as_str()) {
-                user_warning(
-                    py,
-                    &format!("Revision {} is present more than once", rev.revision),
-                )?;
+                user_warning(py, &format!("Revision {} is present more than once", rev.revision))?;
             }
         }
-        let map = py
-            .detach(|| RevisionMap::new(revisions))
-            .map_err(|e| revision_error(py, e))?;
+        let map = py.detach(|| RevisionMap::new(revisions)).map_err(|e| revision_error(py, e))?;
         Ok(PyRevisionMap { inner: map })
     }
 }
@@ -185,22 +171,14 @@ pub struct PyRevisionMap {
 }
 
 impl PyRevisionMap {
-    fn steps(
-        &self,
-        py: Python<'_>,
-        steps: Result<Vec<Step>, RevisionError>,
-    ) -> PyResult<Vec<PyStep>> {
+    fn steps(&self, py: Python<'_>, steps: Result<Vec<Step>, RevisionError>) -> PyResult<Vec<PyStep>> {
         let map = &self.inner;
         let steps = steps.map_err(|e| revision_error(py, e))?;
         Ok(steps
             .into_iter()
             .map(|step| {
                 let (from, to) = (step.from_revisions(map), step.to_revisions(map));
-                let (up, down) = if step.is_upgrade() {
-                    (to, from)
-                } else {
-                    (from, to)
-                };
+                let (up, down) = if step.is_upgrade() { (to, from) } else { (from, to) };
                 PyStep {
                     short_log: step.short_log(map),
                     log: step.describe(map),
@@ -260,15 +238,8 @@ impl PyRevisionMap {
     }
 
     /// `get_revisions`: ids, with None standing for `base`.
-    fn get_revisions(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<Option<String>>> {
-        let nodes = self
-            .inner
-            .resolve(&ident(id)?)
-            .map_err(|e| revision_error(py, e))?;
+    fn get_revisions(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Vec<Option<String>>> {
+        let nodes = self.inner.resolve(&ident(id)?).map_err(|e| revision_error(py, e))?;
         Ok(nodes
             .into_iter()
             .map(|n| match n {
@@ -279,22 +250,14 @@ impl PyRevisionMap {
     }
 
     fn get_revision(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-        match self
-            .inner
-            .resolve_one(&ident(id)?)
-            .map_err(|e| revision_error(py, e))?
-        {
+        match self.inner.resolve_one(&ident(id)?).map_err(|e| revision_error(py, e))? {
             Node::Rev(i) => Ok(Some(self.inner.rev(i).revision.clone())),
             _ => Ok(None),
         }
     }
 
     /// `_resolve_revision_number`'s revision ids.
-    fn resolve_revision_number(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<String>> {
+    fn resolve_revision_number(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let (revs, _) = self
             .inner
             .resolve_revision_number(&ident(id)?)
@@ -302,30 +265,16 @@ impl PyRevisionMap {
         Ok(revs)
     }
 
-    fn get_current_head(
-        &self,
-        py: Python<'_>,
-        branch_label: Option<&str>,
-    ) -> PyResult<Option<String>> {
-        self.inner
-            .get_current_head(branch_label)
-            .map_err(|e| revision_error(py, e))
+    fn get_current_head(&self, py: Python<'_>, branch_label: Option<&str>) -> PyResult<Option<String>> {
+        self.inner.get_current_head(branch_label).map_err(|e| revision_error(py, e))
     }
 
     fn get_all_current(&self, py: Python<'_>, ids: Vec<String>) -> PyResult<Vec<String>> {
-        let revs = self
-            .inner
-            .get_all_current(&ids)
-            .map_err(|e| revision_error(py, e))?;
+        let revs = self.inner.get_all_current(&ids).map_err(|e| revision_error(py, e))?;
         Ok(revs.into_iter().map(|r| r.revision.clone()).collect())
     }
 
-    fn walk_revisions(
-        &self,
-        py: Python<'_>,
-        base: &Bound<'_, PyAny>,
-        head: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<String>> {
+    fn walk_revisions(&self, py: Python<'_>, base: &Bound<'_, PyAny>, head: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let revs = self
             .inner
             .walk_revisions_ident(&ident(base)?, &ident(head)?)
@@ -360,12 +309,7 @@ impl PyRevisionMap {
 
     // -- command texts --------------------------------------------------------------
 
-    fn heads_lines(
-        &self,
-        py: Python<'_>,
-        verbose: bool,
-        resolve_dependencies: bool,
-    ) -> PyResult<Vec<String>> {
+    fn heads_lines(&self, py: Python<'_>, verbose: bool, resolve_dependencies: bool) -> PyResult<Vec<String>> {
         lines(py, self.inner.heads_lines(verbose, resolve_dependencies))
     }
 
@@ -381,11 +325,7 @@ impl PyRevisionMap {
         indicate_current: bool,
         currents: Vec<String>,
     ) -> PyResult<Vec<String>> {
-        lines(
-            py,
-            self.inner
-                .history_lines(rev_range, verbose, indicate_current, &currents),
-        )
+        lines(py, self.inner.history_lines(rev_range, verbose, indicate_current, &currents))
     }
 
     fn show_lines(&self, py: Python<'_>, rev: &str) -> PyResult<Vec<String>> {
@@ -396,12 +336,7 @@ impl PyRevisionMap {
         lines(py, self.inner.show_heads_lines(&heads))
     }
 
-    fn current_lines(
-        &self,
-        py: Python<'_>,
-        heads: Vec<String>,
-        verbose: bool,
-    ) -> PyResult<Vec<String>> {
+    fn current_lines(&self, py: Python<'_>, heads: Vec<String>, verbose: bool) -> PyResult<Vec<String>> {
         lines(py, self.inner.current_lines(&heads, verbose))
     }
 
@@ -431,10 +366,7 @@ impl PyRevisionMap {
     }
 
     fn log_entry(&self, py: Python<'_>, revision: &str, current: bool) -> PyResult<String> {
-        Ok(crate::revision::format::log_entry(
-            self.rev(py, revision)?,
-            current,
-        ))
+        Ok(crate::revision::format::log_entry(self.rev(py, revision)?, current))
     }
 
     fn script_str(&self, py: Python<'_>, revision: &str) -> PyResult<String> {
@@ -443,30 +375,15 @@ impl PyRevisionMap {
 
     // -- planning ---------------------------------------------------------------------
 
-    fn upgrade_steps(
-        &self,
-        py: Python<'_>,
-        destination: &str,
-        current_heads: Vec<String>,
-    ) -> PyResult<Vec<PyStep>> {
+    fn upgrade_steps(&self, py: Python<'_>, destination: &str, current_heads: Vec<String>) -> PyResult<Vec<PyStep>> {
         self.steps(py, self.inner.upgrade_steps(destination, &current_heads))
     }
 
-    fn downgrade_steps(
-        &self,
-        py: Python<'_>,
-        destination: &str,
-        current_heads: Vec<String>,
-    ) -> PyResult<Vec<PyStep>> {
+    fn downgrade_steps(&self, py: Python<'_>, destination: &str, current_heads: Vec<String>) -> PyResult<Vec<PyStep>> {
         self.steps(py, self.inner.downgrade_steps(destination, &current_heads))
     }
 
-    fn stamp_steps(
-        &self,
-        py: Python<'_>,
-        revisions: Vec<String>,
-        heads: Vec<String>,
-    ) -> PyResult<Vec<PyStep>> {
+    fn stamp_steps(&self, py: Python<'_>, revisions: Vec<String>, heads: Vec<String>) -> PyResult<Vec<PyStep>> {
         self.steps(py, self.inner.stamp_steps(&revisions, &heads))
     }
 
@@ -489,14 +406,7 @@ impl PyRevisionMap {
                 VersionAction::Update { from, to } => ("update", Some(from), Some(to)),
                 VersionAction::Delete(v) => ("delete", Some(v), None),
             };
-            out.append(PyTuple::new(
-                py,
-                [
-                    item.0.into_pyobject(py)?.into_any(),
-                    item.1.into_pyobject(py)?,
-                    item.2.into_pyobject(py)?,
-                ],
-            )?)?;
+            out.append(PyTuple::new(py, [item.0.into_pyobject(py)?.into_any(), item.1.into_pyobject(py)?, item.2.into_pyobject(py)?])?)?;
         }
         Ok((maintainer.heads().to_vec(), out))
     }

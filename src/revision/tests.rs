@@ -511,9 +511,7 @@ fn missing_down_revision_names_the_script_as_alembic_warns() {
     };
     assert_eq!(
         warning.as_deref(),
-        Some(
-            "Revision zzzz9999 referenced from zzzz9999 -> bbbb2222 (head), second is not present"
-        )
+        Some("Revision zzzz9999 referenced from zzzz9999 -> bbbb2222 (head), second is not present")
     );
 }
 
