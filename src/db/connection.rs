@@ -9,9 +9,13 @@ use futures_core::Stream;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow, MySqlSslMode};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow};
-use sqlx::{AssertSqlSafe, ConnectOptions, Either, Row, TypeInfo, ValueRef};
+use sqlx::{
+    AssertSqlSafe, Column as _, ConnectOptions, Either, Encode, Executor, Row, SqlSafeStr,
+    Statement, TypeInfo, ValueRef,
+};
 
 use super::batch;
+use super::typed::{self, BoundResult, PgParam, TypedValue};
 use super::url::{DbUrl, quote};
 use super::{Backend, BatchError, DbError, Value};
 
@@ -209,8 +213,238 @@ impl Connection {
         Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()))
     }
 
-    /// `BEGIN` a transaction.
+    /// Run one statement with bound parameters (the PEP 249 adapter's path): `sql` uses
+    /// the backend's placeholders (see [`super::params::convert`]), `params` their values
+    /// in order, `cast[i]` whether the SQL casts parameter `i` (PostgreSQL).
+    ///
+    /// Values come back typed ([`TypedValue`]); the columns are known even when no row is.
+    // `fetch_many` (deprecated for its multi-statement use) is the one call that gives
+    // both the rows and the affected-row count of a single statement
+    #[allow(deprecated)]
+    pub async fn query_bound(
+        &mut self,
+        sql: &str,
+        params: &[TypedValue],
+        cast: &[bool],
+    ) -> Result<BoundResult, DbError> {
+        let fail = |e| DbError::statement(sql, e);
+        let owned = || AssertSqlSafe(sql.to_string());
+        let mut result = BoundResult::default();
+        match &mut self.driver {
+            Driver::Postgres(c) => {
+                let mut cast: Vec<bool> = (0..params.len())
+                    .map(|i| cast.get(i).copied().unwrap_or(false))
+                    .collect();
+                let mut sql = sql.to_string();
+                let untyped_text =
+                    |i: usize, cast: &[bool]| matches!(params[i], TypedValue::Text(_)) && !cast[i];
+                if (0..params.len()).any(|i| untyped_text(i, &cast)) {
+                    // a string PostgreSQL would read as another type's binary form (a
+                    // date, a number): ask which type, and cast the text to it
+                    let types: Vec<_> = params
+                        .iter()
+                        .zip(&cast)
+                        .filter_map(|(v, c)| {
+                            PgParam {
+                                value: v.clone(),
+                                cast: *c,
+                            }
+                            .produces()
+                        })
+                        .collect();
+                    let describe = AssertSqlSafe(format!("{sql}\n/* alembic_rs: describe */"));
+                    let statement = c
+                        .prepare_with(describe.into_sql_str(), &types)
+                        .await
+                        .map_err(fail)?;
+                    let inferred: Vec<_> = match statement.parameters() {
+                        Some(Either::Left(types)) => types.to_vec(),
+                        _ => Vec::new(),
+                    };
+                    sqlx::Connection::clear_cached_statements(&mut *c)
+                        .await
+                        .map_err(fail)?;
+                    for (i, info) in inferred.iter().enumerate().take(params.len()) {
+                        if untyped_text(i, &cast) && !typed::pg_takes_text(info) {
+                            sql = super::params::recast(&sql, i + 1, info.name());
+                            cast[i] = true;
+                        }
+                    }
+                }
+                let param = |i: usize, v: &TypedValue| PgParam {
+                    value: v.clone(),
+                    cast: cast[i],
+                };
+                // unnamed statements: a cached plan could outlive the DDL of the migration
+                let mut q = sqlx::query(AssertSqlSafe(sql.clone())).persistent(false);
+                for (i, v) in params.iter().enumerate() {
+                    q = q.bind(param(i, v));
+                }
+                let rows = &mut result.rows;
+                let columns = &mut result.columns;
+                let mut affected = 0;
+                drain(
+                    q.fetch_many(&mut *c),
+                    |r| affected += r.rows_affected(),
+                    |row: PgRow| {
+                        if columns.is_empty() {
+                            *columns = columns_of(&row);
+                        }
+                        rows.push(typed::pg_typed_row(&row)?);
+                        Ok(())
+                    },
+                )
+                .await
+                .map_err(fail)?;
+                result.rows_affected = affected;
+                if result.rows.is_empty() && may_return_rows(&sql) {
+                    let types: Vec<_> = params
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| param(i, v).produces())
+                        .collect();
+                    // a comment keeps this statement apart from any cached one
+                    let describe = AssertSqlSafe(format!("{sql}\n/* alembic_rs: describe */"));
+                    let statement = c
+                        .prepare_with(describe.into_sql_str(), &types)
+                        .await
+                        .map_err(fail)?;
+                    result.columns = statement
+                        .columns()
+                        .iter()
+                        .map(|col| typed::Column {
+                            name: col.name().to_string(),
+                            type_name: col.type_info().name().to_string(),
+                        })
+                        .collect();
+                    sqlx::Connection::clear_cached_statements(&mut *c)
+                        .await
+                        .map_err(fail)?;
+                }
+            }
+            Driver::Sqlite(c) => {
+                let mut q = sqlx::query(owned());
+                for v in params {
+                    q = typed::bind_sqlite(q, v);
+                }
+                let rows = &mut result.rows;
+                let columns = &mut result.columns;
+                let (mut affected, mut last) = (0, None);
+                drain(
+                    q.fetch_many(&mut *c),
+                    |r| {
+                        affected += r.rows_affected();
+                        last = Some(r.last_insert_rowid());
+                    },
+                    |row: SqliteRow| {
+                        if columns.is_empty() {
+                            *columns = columns_of(&row);
+                        }
+                        rows.push(typed::sqlite_typed_row(&row)?);
+                        Ok(())
+                    },
+                )
+                .await
+                .map_err(fail)?;
+                (result.rows_affected, result.last_insert_id) = (affected, last);
+                if result.rows.is_empty() && may_return_rows(sql) {
+                    // SQLite describes locally; a statement that cannot be prepared again
+                    // simply has no columns
+                    if let Ok(statement) = c.prepare(owned().into_sql_str()).await {
+                        result.columns = statement
+                            .columns()
+                            .iter()
+                            .map(|col| typed::Column {
+                                name: col.name().to_string(),
+                                type_name: col.type_info().name().to_string(),
+                            })
+                            .collect();
+                    }
+                }
+            }
+            Driver::Mysql(c) => {
+                let mut q = sqlx::query(owned()).persistent(false);
+                for v in params {
+                    q = typed::bind_mysql(q, v);
+                }
+                let mut binary = true;
+                let (mut affected, mut last) = (0, None);
+                let collect = |row: MySqlRow, binary: bool, result: &mut BoundResult| {
+                    if result.columns.is_empty() {
+                        result.columns = columns_of(&row);
+                    }
+                    result.rows.push(typed::mysql_typed_row(&row, binary)?);
+                    Ok::<(), sqlx::Error>(())
+                };
+                let mut rows = Vec::new();
+                let outcome = drain(
+                    q.fetch_many(&mut *c),
+                    |r| {
+                        affected += r.rows_affected();
+                        last = Some(r.last_insert_id() as i64);
+                    },
+                    |row: MySqlRow| {
+                        rows.push(row);
+                        Ok(())
+                    },
+                )
+                .await;
+                match outcome {
+                    // "This command is not supported in the prepared statement protocol yet"
+                    Err(sqlx::Error::Database(e))
+                        if params.is_empty()
+                            && e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                                .is_some_and(|m| m.number() == 1295) =>
+                    {
+                        binary = false;
+                        rows.clear();
+                        drain(
+                            sqlx::raw_sql(owned()).fetch_many(&mut *c),
+                            |r| {
+                                affected += r.rows_affected();
+                                last = Some(r.last_insert_id() as i64);
+                            },
+                            |row: MySqlRow| {
+                                rows.push(row);
+                                Ok(())
+                            },
+                        )
+                        .await
+                        .map_err(fail)?;
+                    }
+                    other => other.map_err(fail)?,
+                }
+                for row in rows {
+                    collect(row, binary, &mut result).map_err(fail)?;
+                }
+                (result.rows_affected, result.last_insert_id) = (affected, last);
+                if result.rows.is_empty() && binary && may_return_rows(sql) {
+                    let statement = c.prepare(owned().into_sql_str()).await.map_err(fail)?;
+                    result.columns = statement
+                        .columns()
+                        .iter()
+                        .map(|col| typed::Column {
+                            name: col.name().to_string(),
+                            type_name: col.type_info().name().to_string(),
+                        })
+                        .collect();
+                    sqlx::Connection::clear_cached_statements(&mut *c)
+                        .await
+                        .map_err(fail)?;
+                }
+            }
+            Driver::Closed => return Err(DbError::Closed),
+        }
+        Ok(result)
+    }
+
+    /// `BEGIN` a transaction. A transaction already open is kept, not nested: as
+    /// alembic's `_safe_begin_connection_transaction` adopts the one SQLAlchemy autobegan
+    /// (after a migration called `op.get_bind().commit()`, say).
     pub async fn begin(&mut self) -> Result<(), DbError> {
+        if self.in_transaction {
+            return Ok(());
+        }
         self.execute("BEGIN").await?;
         self.in_transaction = true;
         Ok(())
@@ -333,6 +567,70 @@ fn text_of(value: Option<Value>) -> Option<String> {
         Some(Value::Bytes(b)) => Some(String::from_utf8_lossy(&b).into_owned()),
         _ => None,
     }
+}
+
+/// Whether a statement that gave no row may still have result columns (a `SELECT` that
+/// matched nothing): statements that never return rows are not described again.
+fn may_return_rows(sql: &str) -> bool {
+    let lowered = sql.trim_start().to_ascii_lowercase();
+    let first = lowered
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    const NEVER: &[&str] = &[
+        "create",
+        "alter",
+        "drop",
+        "insert",
+        "update",
+        "delete",
+        "truncate",
+        "grant",
+        "revoke",
+        "comment",
+        "set",
+        "begin",
+        "commit",
+        "rollback",
+        "savepoint",
+        "release",
+        "lock",
+        "analyze",
+        "vacuum",
+        "do",
+        "call",
+        "start",
+        "rename",
+        "use",
+        "replace",
+    ];
+    !NEVER.contains(&first) || lowered.contains("returning")
+}
+
+/// The result columns of a row: names and type names.
+fn columns_of<R: Row>(row: &R) -> Vec<typed::Column> {
+    row.columns()
+        .iter()
+        .map(|col| typed::Column {
+            name: col.name().to_string(),
+            type_name: col.type_info().name().to_string(),
+        })
+        .collect()
+}
+
+/// Drain a result stream, handing each statement result and each row over.
+async fn drain<Q, R>(
+    mut stream: ResultStream<'_, Q, R>,
+    mut on_result: impl FnMut(Q),
+    mut on_row: impl FnMut(R) -> Result<(), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
+    while let Some(item) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        match item? {
+            Either::Left(r) => on_result(r),
+            Either::Right(row) => on_row(row)?,
+        }
+    }
+    Ok(())
 }
 
 /// What `raw_sql(..).fetch_many(..)` streams: one `Left` per completed statement.

@@ -7,6 +7,8 @@
 mod batch;
 mod connection;
 mod lock;
+pub mod params;
+pub mod typed;
 pub mod url;
 
 use std::fmt;
@@ -14,6 +16,8 @@ use std::str::FromStr;
 
 pub use connection::Connection;
 pub use lock::MigrationLock;
+pub use params::{ParamRef, ParamStyle};
+pub use typed::{BoundResult, TypedValue};
 pub use url::DbUrl;
 
 /// The database behind a connection (or named by a URL).
@@ -108,9 +112,15 @@ pub enum DbError {
     Statement {
         sql: String,
         message: String,
-        /// SQLSTATE (PostgreSQL, SQLite's extended code, MySQL's error number).
+        /// SQLSTATE (PostgreSQL, MySQL), SQLite's extended result code.
         code: Option<String>,
+        /// MySQL's error number (`1146`), which PyMySQL and SQLAlchemy go by.
+        number: Option<u16>,
     },
+
+    /// Parameters that do not fit the statement (a missing key, a bad placeholder).
+    #[error("{0}")]
+    InvalidParams(String),
 
     /// The connection was already closed.
     #[error("the connection is closed")]
@@ -121,10 +131,17 @@ impl DbError {
     /// A `Statement` error for `sql` from a sqlx error.
     pub(crate) fn statement(sql: &str, err: sqlx::Error) -> DbError {
         let (message, code) = describe(&err);
+        let number = match &err {
+            sqlx::Error::Database(db) => db
+                .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                .map(|m| m.number()),
+            _ => None,
+        };
         DbError::Statement {
             sql: sql.to_string(),
             message,
             code,
+            number,
         }
     }
 }
@@ -187,6 +204,7 @@ mod tests {
             sql: "SELECT nope".into(),
             message: "column \"nope\" does not exist".into(),
             code: Some("42703".into()),
+            number: None,
         };
         assert_eq!(
             e.to_string(),

@@ -47,7 +47,7 @@ create_exception!(
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 /// Why a native call failed, before it becomes a Python exception (which needs the GIL).
-enum Failure {
+pub(super) enum Failure {
     Db(DbError),
     Batch(BatchError),
     Interrupted(PyErr),
@@ -69,15 +69,20 @@ impl From<BatchError> for Failure {
 fn db_error(py: Python<'_>, err: DbError) -> PyErr {
     let message = err.to_string();
     match err {
-        DbError::InvalidUrl { .. } | DbError::UnknownDialect(_) => PyValueError::new_err(message),
+        DbError::InvalidUrl { .. } | DbError::UnknownDialect(_) | DbError::InvalidParams(_) => {
+            PyValueError::new_err(message)
+        }
         DbError::NotNative { .. } => NotNativeError::new_err(message),
         DbError::Connect { .. } | DbError::Closed => ConnectionError::new_err(message),
-        DbError::Statement { sql, code, .. } => {
+        DbError::Statement {
+            sql, code, number, ..
+        } => {
             let e = DatabaseError::new_err(message);
             let value = e.value(py);
             // attributes for callers that want them; failing to set them is not fatal
             let _ = value.setattr("sql", sql);
             let _ = value.setattr("code", code);
+            let _ = value.setattr("errno", number);
             e
         }
     }
@@ -115,7 +120,7 @@ fn block_on<F: Future>(fut: F) -> Result<F::Output, PyErr> {
     }
 }
 
-type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + Send + 'c>>;
+pub(super) type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + Send + 'c>>;
 
 /// A native database connection opened from a SQLAlchemy URL.
 #[pyclass(module = "alembic_rs._native", name = "Connection", frozen)]
@@ -123,7 +128,7 @@ pub struct PyConnection {
     /// Locked only with the GIL released: a thread holding the lock may need the GIL
     /// (to look for Ctrl-C), so waiting for the lock with the GIL held could deadlock.
     inner: Mutex<db::Connection>,
-    backend: Backend,
+    pub(super) backend: Backend,
 }
 
 impl PyConnection {
@@ -132,7 +137,7 @@ impl PyConnection {
     }
 
     /// Run `op` on the connection with the GIL released.
-    fn call<T: Send>(
+    pub(super) fn call<T: Send>(
         &self,
         py: Python<'_>,
         op: impl for<'c> FnOnce(&'c mut db::Connection) -> ConnFuture<'c, T> + Send,

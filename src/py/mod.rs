@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 
 mod config;
 mod db;
+mod dbapi;
 mod ddl;
 mod errors;
 mod runtime;
@@ -15,6 +16,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     config::register(m)?;
     db::register(m)?;
+    dbapi::register(m)?;
     ddl::register(m)?;
     runtime::register(m)?;
     script::register(m)?;

@@ -445,7 +445,18 @@ class MigrationContext:
 
     @property
     def bind(self) -> Any:
-        return self.connection
+        """The connection migrations use: on the native executor, a SQLAlchemy connection
+        that runs inside the migration's own transaction (``runtime/dbapi.py``)."""
+        if self.impl.native is None:
+            return self.connection
+        from .dbapi import bind_for
+
+        def transaction_ended() -> None:
+            # the migration committed or rolled back through the bind: as with alembic's
+            # _ProxyTransaction, nothing is left for begin_transaction() to end
+            self._in_native_transaction = False
+
+        return bind_for(self.impl.native, self.dialect.name, transaction_ended)
 
     @property
     def config(self) -> Any:
