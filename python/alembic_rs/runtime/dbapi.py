@@ -274,6 +274,9 @@ class Connection:
         self.backend: str = native.backend
         self.paramstyle = paramstyle
         self.on_transaction_end = on_transaction_end
+        # called before anything reaches the database: the runtime sends the DDL it
+        # has collected (impl.flush), so reads see it and the order stays the script's
+        self.before_execute: Callable[[], None] | None = None
         self.closed = False
         # while SQLAlchemy sets the engine up, its closing rollback must not end the
         # migration's transaction
@@ -303,8 +306,13 @@ class Connection:
         """Roll the migration's transaction back, as ``op.get_bind().rollback()`` does."""
         self._end(commit=False)
 
+    def _flush(self) -> None:
+        if self.before_execute is not None:
+            self.before_execute()
+
     def _end(self, commit: bool) -> None:
         self._check()
+        self._flush()
         if self._passive or not self.native.in_transaction:
             # outside a transaction every statement commits by itself
             return
@@ -357,6 +365,7 @@ class Cursor:
         """Run one statement; ``parameters`` are bound by the database, never interpolated."""
         self._check()
         conn = self.connection
+        conn._flush()
         try:
             columns, rows, rowcount, lastrowid = _native.dbapi_execute(
                 conn.native, operation, parameters, conn.paramstyle
@@ -430,7 +439,7 @@ class Cursor:
         if self.description is None:
             raise ProgrammingError("the last statement returned no rows")
 
-    def __enter__(self) -> Cursor:  # noqa: PYI034  (Self needs Python 3.11)
+    def __enter__(self) -> Cursor:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -457,6 +466,7 @@ def bind_for(
     native: Any,
     dialect_name: str | None = None,
     on_transaction_end: Callable[[], None] | None = None,
+    before_execute: Callable[[], None] | None = None,
 ) -> Any:
     """A SQLAlchemy ``Connection`` that runs on ``native`` (a ``_native.Connection``),
     inside the transaction the migration runtime opened on it.
@@ -473,6 +483,7 @@ def bind_for(
             del _binds[key]
         _binds[id(native)] = bind
     bind.adapter.on_transaction_end = on_transaction_end
+    bind.adapter.before_execute = before_execute
     conn = bind.connection
     # keep SQLAlchemy's idea of the transaction in step with the runtime's, so that
     # `commit()` reaches the database and an ORM Session joins the transaction

@@ -456,7 +456,9 @@ class MigrationContext:
             # _ProxyTransaction, nothing is left for begin_transaction() to end
             self._in_native_transaction = False
 
-        return bind_for(self.impl.native, self.dialect.name, transaction_ended)
+        return bind_for(
+            self.impl.native, self.dialect.name, transaction_ended, before_execute=self.impl.flush
+        )
 
     @property
     def config(self) -> Any:
