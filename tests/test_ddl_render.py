@@ -449,6 +449,23 @@ PG_ONLY = {
     "create_exclude_constraint_deferrable": lambda op: op.create_exclude_constraint(
         "excl_x", "t", ("x", "="), using="btree", deferrable=True, initially="DEFERRED"
     ),
+    "create_table_enum_create_type_false": lambda op: op.create_table(
+        "t",
+        sa.Column("m", pg.ENUM("a", "b", name="existing", create_type=False)),
+        sa.Column("n", pg.ENUM("c", name="fresh")),
+    ),
+    "create_table_enum_with_metadata": lambda op: op.create_table(
+        "t", sa.Column("m", sa.Enum("a", name="meta_mood", metadata=sa.MetaData()))
+    ),
+    "create_table_domain": lambda op: op.create_table(
+        "t",
+        sa.Column(
+            "d",
+            pg.DOMAIN(
+                "positive", sa.Integer, check="VALUE > 0", not_null=True, default=sa.text("1")
+            ),
+        ),
+    ),
     "create_table_exclude_and_pg_types": lambda op: op.create_table(
         "booking",
         sa.Column("id", sa.Integer, primary_key=True),
