@@ -454,7 +454,7 @@ def create_table_with_table(
     if (
         pk
         and _creatable(d, pk)
-        and not (len(pk.columns) == 1 and _sqlite_inline_pk(d, list(pk.columns)[0]))
+        and not (len(pk.columns) == 1 and _sqlite_inline_pk(d, next(iter(pk.columns))))
     ):
         constraints.append(_constraint(d, pk))
     for c in t._sorted_constraints:
