@@ -20,10 +20,11 @@ from alembic_rs.operations import spec
 DIALECTS = ["postgresql", "sqlite", "mysql", "mariadb"]
 
 
-def alembic_sql(dialect: str, call) -> str:
+def alembic_sql(dialect: str, call, dialect_opts: dict | None = None) -> str:
     buf = io.StringIO()
     ctx = MigrationContext.configure(
         dialect_name=dialect,
+        dialect_opts=dialect_opts,
         opts={"as_sql": True, "output_buffer": buf, "literal_binds": True},
     )
     call(Operations(ctx))
@@ -31,23 +32,27 @@ def alembic_sql(dialect: str, call) -> str:
 
 
 class SpecOps:
-    """Stands in for ``op``: each call becomes a spec, rendered by the native module."""
+    """Stands in for ``op``: each call becomes a spec, rendered by the native module.
 
-    def __init__(self, dialect: str) -> None:
+    One dialect object serves every call, as one migration run's dialect does.
+    """
+
+    def __init__(self, dialect: str, dialect_opts: dict | None = None) -> None:
         self.dialect = dialect
+        self.d = sa.engine.URL.create(dialect).get_dialect()(**(dialect_opts or {}))
         self.out: list[str] = []
 
     def __getattr__(self, name: str):
         def call(*args, **kw):
-            s = getattr(spec, name)(self.dialect, *args, **kw)
+            s = getattr(spec, name)(self.d, *args, **kw)
             for stmt in _native.render_op(spec.to_json(s), self.dialect, True):
                 self.out.append(stmt + ";\n\n")
 
         return call
 
 
-def ours_sql(dialect: str, call) -> str:
-    ops = SpecOps(dialect)
+def ours_sql(dialect: str, call, dialect_opts: dict | None = None) -> str:
+    ops = SpecOps(dialect, dialect_opts)
     call(ops)
     return "".join(ops.out)
 
@@ -141,6 +146,79 @@ CASES = {
         sa.Column("on", sa.Boolean, server_default=sa.true(), nullable=False),
         sa.Column("data", sa.JSON),
         sa.Column("u", sa.Uuid),
+    ),
+    "create_table_enum": lambda op: op.create_table(
+        "t",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("m", sa.Enum("a", "it's", name="mood")),
+        sa.Column("m2", sa.Enum("x", name="Mood2", schema="s")),
+        sa.Column("m3", sa.Enum("a", "it's", name="mood")),
+        sa.Column("plain", sa.Enum("p", "q", name="plain", native_enum=False)),
+        sa.Column("checked", sa.Enum("p", "q", name="checked", create_constraint=True)),
+    ),
+    "create_table_enum_twice_in_one_run": lambda op: (
+        op.create_table("t1", sa.Column("m", sa.Enum("a", "b", name="shared"))),
+        op.create_table("t2", sa.Column("m", sa.Enum("a", "b", name="shared"))),
+    ),
+    "create_table_enum_in_schema_table": lambda op: op.create_table(
+        "t", sa.Column("m", sa.Enum("a", name="mood")), schema="app"
+    ),
+    "add_column_enum": lambda op: op.add_column(
+        "t", sa.Column("m", sa.Enum("a", "b", name="mood4"))
+    ),
+    "drop_table_after_enum": lambda op: op.drop_table("t"),
+    "create_table_mysql_options": lambda op: op.create_table(
+        "t",
+        sa.Column("id", sa.Integer, primary_key=True),
+        mysql_engine="InnoDB",
+        mysql_collate="utf8mb4_bin",
+        mysql_charset="utf8mb4",
+        mysql_partition_by="HASH(id)",
+        mysql_partitions="4",
+        mysql_data_directory="/x",
+        mysql_comment="it's 100%",
+        mysql_key_block_size="8",
+        mysql_default_charset="latin1",
+        mariadb_row_format="DYNAMIC",
+        comment="table's",
+    ),
+    "create_table_mysql_engine_only": lambda op: op.create_table(
+        "t", sa.Column("x", sa.Integer), mysql_engine="InnoDB", mysql_comment="c"
+    ),
+    "create_table_pg_options": lambda op: op.create_table(
+        "p",
+        sa.Column("id", sa.Integer),
+        postgresql_partition_by="RANGE (id)",
+        postgresql_with={"fillfactor": 50, "autovacuum_enabled": False},
+        postgresql_tablespace="Fast",
+        postgresql_inherits=["base", "Other"],
+        postgresql_using="heap",
+        postgresql_on_commit="preserve_rows",
+    ),
+    "create_table_pg_inherits_one": lambda op: op.create_table(
+        "p", sa.Column("id", sa.Integer), postgresql_inherits="base"
+    ),
+    "create_table_sqlite_autoincrement": lambda op: op.create_table(
+        "audit",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("what", sa.String(50), nullable=False),
+        sqlite_autoincrement=True,
+    ),
+    "create_table_sqlite_autoincrement_fk_pk": lambda op: op.create_table(
+        "child",
+        sa.Column("id", sa.Integer, sa.ForeignKey("p.id"), primary_key=True),
+        sqlite_autoincrement=True,
+    ),
+    "create_table_sqlite_options": lambda op: op.create_table(
+        "kv",
+        sa.Column("k", sa.Text, primary_key=True),
+        sqlite_with_rowid=False,
+        sqlite_strict=True,
+    ),
+    "create_table_composite_pk_autoincrement": lambda op: op.create_table(
+        "t",
+        sa.Column("a", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("b", sa.Integer, primary_key=True),
     ),
     # --- drop_table -----------------------------------------------------------------
     "drop_table": lambda op: op.drop_table("account"),
@@ -371,6 +449,23 @@ PG_ONLY = {
     "create_exclude_constraint_deferrable": lambda op: op.create_exclude_constraint(
         "excl_x", "t", ("x", "="), using="btree", deferrable=True, initially="DEFERRED"
     ),
+    "create_table_enum_create_type_false": lambda op: op.create_table(
+        "t",
+        sa.Column("m", pg.ENUM("a", "b", name="existing", create_type=False)),
+        sa.Column("n", pg.ENUM("c", name="fresh")),
+    ),
+    "create_table_enum_with_metadata": lambda op: op.create_table(
+        "t", sa.Column("m", sa.Enum("a", name="meta_mood", metadata=sa.MetaData()))
+    ),
+    "create_table_domain": lambda op: op.create_table(
+        "t",
+        sa.Column(
+            "d",
+            pg.DOMAIN(
+                "positive", sa.Integer, check="VALUE > 0", not_null=True, default=sa.text("1")
+            ),
+        ),
+    ),
     "create_table_exclude_and_pg_types": lambda op: op.create_table(
         "booking",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -397,6 +492,41 @@ def test_matches_alembic(name: str, dialect: str) -> None:
     call = CASES[name]
     expected = _outcome(alembic_sql, dialect, call)
     got = _outcome(ours_sql, dialect, call)
+    assert got == expected
+
+
+# alembic's env.py templates configure offline runs with paramstyle "named": no % doubling
+PERCENT_CASES = {
+    "bulk_insert": lambda op: op.bulk_insert(
+        table("t", column("x", sa.String), column("n", sa.Numeric)),
+        [{"x": "50% off", "n": decimal.Decimal("1.5")}],
+    ),
+    "execute_str": lambda op: op.execute("UPDATE t SET x = '100%' WHERE y LIKE 'a%'"),
+    "execute_text": lambda op: op.execute(sa.text("SELECT '100%'")),
+    "execute_core": lambda op: op.execute(
+        table("t", column("x", sa.String)).update().values(x="5%")
+    ),
+    "create_table": lambda op: op.create_table(
+        "t%",
+        sa.Column("x", sa.String(5), server_default="5%", comment="c%"),
+        sa.Column("y", sa.String(5), server_default=sa.text("'5%'")),
+        sa.CheckConstraint("x LIKE '%a'", name="ck%"),
+        comment="t%",
+    ),
+    "alter_column": lambda op: op.alter_column("t", "x", server_default="7%", comment="%"),
+    "create_index": lambda op: op.create_index(
+        "ix%", "t", [sa.text("lower(x)")], postgresql_where=sa.text("x LIKE '%a'")
+    ),
+}
+
+
+@pytest.mark.parametrize("paramstyle", ["named", "pyformat", "format", "qmark"])
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("name", sorted(PERCENT_CASES))
+def test_percent_signs_follow_paramstyle(name: str, dialect: str, paramstyle: str) -> None:
+    call, opts = PERCENT_CASES[name], {"paramstyle": paramstyle}
+    expected = _outcome(lambda d, c: alembic_sql(d, c, opts), dialect, call)
+    got = _outcome(lambda d, c: ours_sql(d, c, opts), dialect, call)
     assert got == expected
 
 

@@ -5,7 +5,8 @@ use super::quote::Preparer;
 use super::{DdlError, Dialect, literal};
 use crate::ops::{
     Check, Column, Constraint, CreateTable, Deferrability, DropIndex, Exclude, ForeignKey,
-    Identity, Index, IndexElement, MysqlLength, PrimaryKey, ServerDefault, TypeClass, Unique,
+    Identity, Index, IndexElement, MysqlLength, PgTableOptions, PrimaryKey, ServerDefault,
+    TypeClass, Unique,
 };
 
 /// Renders DDL fragments for one dialect.
@@ -29,6 +30,43 @@ fn has_non_word_on_first_line(s: &str) -> bool {
         }
     }
     false
+}
+
+/// PostgreSQL `WITH (...)` storage parameters: `name = value`, or the bare name.
+fn with_clause(opts: &[(String, Option<String>)]) -> String {
+    opts.iter()
+        .map(|(k, v)| match v {
+            Some(v) => format!("{k} = {v}"),
+            None => k.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// SQLAlchemy's `topological.sort`: repeated passes over `items` in order, each taking the
+/// items none of whose parents (`(parent, child)` edges) are still waiting.
+fn topological_sort(edges: &[(&str, &str)], items: Vec<String>) -> Vec<String> {
+    let mut todo = items;
+    let mut out = Vec::with_capacity(todo.len());
+    while !todo.is_empty() {
+        let ready: Vec<String> = todo
+            .iter()
+            .filter(|item| {
+                !edges
+                    .iter()
+                    .any(|(parent, child)| child == item && todo.iter().any(|t| t == parent))
+            })
+            .cloned()
+            .collect();
+        if ready.is_empty() {
+            // the edges above have no cycles; keep the rest in order rather than loop
+            out.append(&mut todo);
+            break;
+        }
+        todo.retain(|t| !ready.contains(t));
+        out.extend(ready);
+    }
+    out
 }
 
 /// `re.match(r"^\s*['\"(]", s)`.
@@ -195,6 +233,9 @@ impl Compiler {
                 }
                 if !col.nullable {
                     spec.push_str(" NOT NULL");
+                }
+                if col.sqlite_autoincrement {
+                    spec.push_str(" PRIMARY KEY AUTOINCREMENT");
                 }
                 if let Some(c) = self.computed(col) {
                     spec.push(' ');
@@ -491,13 +532,148 @@ impl Compiler {
             text.push_str(&consts);
         }
         text.push_str("\n)");
-        if self.is_mysql()
-            && let Some(c) = &t.comment
-        {
-            text.push_str(&format!("COMMENT={}", self.lit(c)));
-        }
+        text.push_str(&self.post_create_table(t));
         text.push_str("\n\n");
         Ok(text)
+    }
+
+    /// The table options after the closing parenthesis (`post_create_table`).
+    fn post_create_table(&self, t: &CreateTable) -> String {
+        match self.dialect {
+            Dialect::Postgresql => self.postgresql_table_options(&t.postgresql_options),
+            Dialect::Sqlite => {
+                let mut opts = Vec::new();
+                if !t.sqlite_with_rowid {
+                    opts.push("WITHOUT ROWID");
+                }
+                if t.sqlite_strict {
+                    opts.push("STRICT");
+                }
+                if opts.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n {}", opts.join(",\n "))
+                }
+            }
+            Dialect::Mysql | Dialect::Mariadb => self.mysql_table_options(t),
+        }
+    }
+
+    fn postgresql_table_options(&self, o: &PgTableOptions) -> String {
+        let mut text = String::new();
+        if !o.inherits.is_empty() {
+            let names: Vec<String> = o.inherits.iter().map(|n| self.q(n)).collect();
+            text.push_str(&format!("\n INHERITS ({})", names.join(", ")));
+        }
+        if let Some(p) = &o.partition_by {
+            text.push_str(&format!("\n PARTITION BY {p}"));
+        }
+        if let Some(u) = &o.using {
+            text.push_str(&format!("\n USING {u}"));
+        }
+        if !o.with.is_empty() {
+            text.push_str(&format!("\n WITH ({})", with_clause(&o.with)));
+        }
+        match o.with_oids {
+            Some(true) => text.push_str("\n WITH OIDS"),
+            Some(false) => text.push_str("\n WITHOUT OIDS"),
+            None => {}
+        }
+        if let Some(c) = &o.on_commit {
+            text.push_str(&format!(
+                "\n ON COMMIT {}",
+                c.replace('_', " ").to_uppercase()
+            ));
+        }
+        if let Some(ts) = &o.tablespace {
+            text.push_str(&format!("\n TABLESPACE {}", self.q(ts)));
+        }
+        text
+    }
+
+    /// MySQL's `ENGINE=InnoDB CHARSET=utf8mb4 ...`, ordered as SQLAlchemy orders them.
+    fn mysql_table_options(&self, t: &CreateTable) -> String {
+        let mut opts: Vec<(String, String)> = Vec::new();
+        for (k, v) in &t.mysql_options {
+            match opts.iter_mut().find(|(name, _)| name == k) {
+                Some(entry) => entry.1 = v.clone(),
+                None => opts.push((k.clone(), v.clone())),
+            }
+        }
+        if let Some(c) = &t.comment {
+            match opts.iter_mut().find(|(name, _)| name == "COMMENT") {
+                Some(entry) => entry.1 = c.clone(),
+                None => opts.push(("COMMENT".into(), c.clone())),
+            }
+        }
+        const PARTITION: [&str; 4] = [
+            "PARTITION_BY",
+            "PARTITIONS",
+            "SUBPARTITIONS",
+            "SUBPARTITION_BY",
+        ];
+        let value = |k: &str| -> String {
+            let v = &opts
+                .iter()
+                .find(|(name, _)| name == k)
+                .expect("known option")
+                .1;
+            // SQLAlchemy checks the underscored name, so only one-word options get quoted
+            if matches!(k, "COMMENT" | "PASSWORD" | "CONNECTION") {
+                self.lit(v)
+            } else {
+                v.clone()
+            }
+        };
+        let (part, nonpart): (Vec<String>, Vec<String>) = opts
+            .iter()
+            .map(|(k, _)| k.clone())
+            .partition(|k| PARTITION.contains(&k.as_str()));
+        let mut out = Vec::new();
+        let charset_first = [
+            ("DEFAULT_CHARSET", "COLLATE"),
+            ("DEFAULT_CHARACTER_SET", "COLLATE"),
+            ("CHARSET", "COLLATE"),
+            ("CHARACTER_SET", "COLLATE"),
+        ];
+        for opt in topological_sort(&charset_first, nonpart) {
+            let arg = value(&opt);
+            let opt = if matches!(
+                opt.as_str(),
+                "DATA_DIRECTORY"
+                    | "INDEX_DIRECTORY"
+                    | "DEFAULT_CHARACTER_SET"
+                    | "CHARACTER_SET"
+                    | "DEFAULT_CHARSET"
+                    | "DEFAULT_COLLATE"
+            ) {
+                opt.replace('_', " ")
+            } else {
+                opt
+            };
+            let joiner = if matches!(
+                opt.as_str(),
+                "TABLESPACE" | "DEFAULT CHARACTER SET" | "CHARACTER SET" | "COLLATE"
+            ) {
+                " "
+            } else {
+                "="
+            };
+            out.push(format!("{opt}{joiner}{arg}"));
+        }
+        let partitions_in_order = [
+            ("PARTITION_BY", "PARTITIONS"),
+            ("PARTITION_BY", "SUBPARTITION_BY"),
+            ("PARTITION_BY", "SUBPARTITIONS"),
+            ("PARTITIONS", "SUBPARTITIONS"),
+            ("PARTITIONS", "SUBPARTITION_BY"),
+            ("SUBPARTITION_BY", "SUBPARTITIONS"),
+        ];
+        for opt in topological_sort(&partitions_in_order, part) {
+            let arg = value(&opt);
+            out.push(format!("{} {arg}", opt.replace('_', " ")));
+        }
+        out.join(" ")
     }
 
     /// CREATE INDEX.
@@ -536,15 +712,7 @@ impl Compiler {
                     None => {}
                 }
                 if !ix.postgresql_with.is_empty() {
-                    let opts: Vec<String> = ix
-                        .postgresql_with
-                        .iter()
-                        .map(|(k, v)| match v {
-                            Some(v) => format!("{k} = {v}"),
-                            None => k.clone(),
-                        })
-                        .collect();
-                    text.push_str(&format!(" WITH ({})", opts.join(", ")));
+                    text.push_str(&format!(" WITH ({})", with_clause(&ix.postgresql_with)));
                 }
                 if let Some(ts) = &ix.postgresql_tablespace {
                     text.push_str(&format!(" TABLESPACE {}", self.q(ts)));

@@ -16,7 +16,9 @@ pub use batch::requires_recreate;
 pub use compiler::Compiler;
 pub use quote::Preparer;
 
-use crate::ops::{AddConstraint, Constraint, ConstraintType, DropConstraint, Op, TableComment};
+use crate::ops::{
+    AddConstraint, Constraint, ConstraintType, DropConstraint, Op, TableComment, TypeDdl,
+};
 
 /// The SQL dialects alembic-rs renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,6 +67,10 @@ impl Dialect {
 pub struct RenderOptions {
     /// Offline (`--sql`) output: finish the text as alembic prints it.
     pub as_sql: bool,
+    /// Whether offline output doubles every `%`: SQLAlchemy does so when the dialect's
+    /// paramstyle is `format`/`pyformat` (`dialect_opts={"paramstyle": "named"}`, as in
+    /// alembic's env.py templates, turns it off). `None`: the default driver's paramstyle.
+    pub double_percents: Option<bool>,
 }
 
 /// Why an operation could not be rendered.
@@ -98,7 +104,7 @@ fn finish(sql: String, dialect: Dialect, opts: &RenderOptions) -> String {
     if opts.as_sql {
         let text = sql.replace('\t', "    ");
         let text = text.trim_matches(is_py_space);
-        if dialect.doubles_percents() {
+        if opts.double_percents.unwrap_or(dialect.doubles_percents()) {
             text.replace('%', "%%")
         } else {
             text.to_string()
@@ -120,6 +126,23 @@ pub(crate) fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError>
     let mut out = Vec::new();
     match op {
         Op::CreateTable(t) => {
+            for ddl in &t.before_create {
+                out.push(match ddl {
+                    TypeDdl::CreateEnum {
+                        name,
+                        schema,
+                        values,
+                    } => {
+                        let labels: Vec<String> = values.iter().map(|v| c.lit(v)).collect();
+                        format!(
+                            "CREATE TYPE {} AS ENUM ({})",
+                            c.prep.format_table(name, schema.as_deref()),
+                            labels.join(", ")
+                        )
+                    }
+                    TypeDdl::Sql { sql } => sql.clone(),
+                });
+            }
             out.push(c.create_table(t)?);
             for ix in &t.indexes {
                 out.push(c.create_index(ix));

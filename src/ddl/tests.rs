@@ -8,7 +8,14 @@ fn sql(spec: serde_json::Value) -> String {
     let mut out = String::new();
     for d in [Dialect::Postgresql, Dialect::Sqlite, Dialect::Mysql] {
         out.push_str(&format!("-- {}\n", d.name()));
-        match render(&op, d, &RenderOptions { as_sql: true }) {
+        match render(
+            &op,
+            d,
+            &RenderOptions {
+                as_sql: true,
+                ..Default::default()
+            },
+        ) {
             Ok(stmts) => {
                 for s in stmts {
                     out.push_str(&s);
@@ -132,3 +139,46 @@ snap!(bulk_insert, {
               ["flag", {"kind": "bool", "value": true}], ["n", {"kind": "null"}],
               ["d", {"kind": "raw", "value": "'2020-01-02'"}]]]
 });
+
+snap!(create_table_before_create_and_options, {
+    "op": "create_table", "table_name": "t",
+    "columns": [
+        {"name": "id", "type": {"sql": "INTEGER", "class": "integer"}, "nullable": false,
+         "primary_key": true, "autoincrement": true, "sqlite_autoincrement": true},
+        {"name": "m", "type": {"sql": "mood"}}
+    ],
+    "before_create": [
+        {"kind": "create_enum", "name": "mood", "values": ["a", "it's 100%"]},
+        {"kind": "create_enum", "name": "Mood", "schema": "s", "values": ["x"]}
+    ],
+    "postgresql_options": {"inherits": ["base"], "partition_by": "RANGE (id)",
+                           "with": [["fillfactor", "50"]], "tablespace": "ts"},
+    "mysql_options": [["ENGINE", "InnoDB"], ["COLLATE", "utf8mb4_bin"],
+                      ["PARTITIONS", "4"], ["CHARSET", "utf8mb4"], ["COMMENT", "x"]],
+    "sqlite_with_rowid": false,
+    "comment": "it's"
+});
+
+#[test]
+fn percent_doubling_follows_the_options() {
+    let op: Op = serde_json::from_value(serde_json::json!(
+        {"op": "execute", "sqltext": "SELECT '5%'", "plain": false}
+    ))
+    .unwrap();
+    let with = |double_percents| RenderOptions {
+        as_sql: true,
+        double_percents,
+    };
+    assert_eq!(
+        render(&op, Dialect::Postgresql, &with(None)).unwrap(),
+        ["SELECT '5%%'"]
+    );
+    assert_eq!(
+        render(&op, Dialect::Postgresql, &with(Some(false))).unwrap(),
+        ["SELECT '5%'"]
+    );
+    assert_eq!(
+        render(&op, Dialect::Sqlite, &with(Some(true))).unwrap(),
+        ["SELECT '5%%'"]
+    );
+}

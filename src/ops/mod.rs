@@ -166,6 +166,10 @@ pub struct Column {
     /// Column-level constraints rendered inline after the column (CHECK given in `Column`).
     #[serde(default)]
     pub constraints: Vec<Constraint>,
+    /// SQLite `sqlite_autoincrement=True` on the table's single integer primary key column:
+    /// ` PRIMARY KEY AUTOINCREMENT` inline (the table-level PRIMARY KEY is then left out).
+    #[serde(default)]
+    pub sqlite_autoincrement: bool,
 }
 
 fn yes() -> bool {
@@ -339,6 +343,64 @@ pub struct CreateTable {
     /// IF NOT EXISTS.
     #[serde(default)]
     pub if_not_exists: bool,
+    /// DDL the table's `before_create` event emits first (PostgreSQL `CREATE TYPE` of its
+    /// ENUM columns), in order.
+    #[serde(default)]
+    pub before_create: Vec<TypeDdl>,
+    /// PostgreSQL table options.
+    #[serde(default)]
+    pub postgresql_options: PgTableOptions,
+    /// MySQL/MariaDB table options (`mysql_engine="InnoDB"` is `("ENGINE", "InnoDB")`), in the
+    /// order given, for the dialect's own prefix only (SQLAlchemy ignores the other).
+    #[serde(default)]
+    pub mysql_options: Vec<(String, String)>,
+    /// SQLite `sqlite_with_rowid` (false renders WITHOUT ROWID).
+    #[serde(default = "yes")]
+    pub sqlite_with_rowid: bool,
+    /// SQLite `sqlite_strict`.
+    #[serde(default)]
+    pub sqlite_strict: bool,
+}
+
+/// A statement a table's `before_create` event emits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeDdl {
+    /// `CREATE TYPE name AS ENUM (values)` (PostgreSQL).
+    CreateEnum {
+        /// The type name.
+        name: String,
+        /// Its schema.
+        #[serde(default)]
+        schema: Option<String>,
+        /// The labels in order.
+        values: Vec<String>,
+    },
+    /// DDL SQLAlchemy compiled (a DOMAIN, a user's type), rendered as is.
+    Sql {
+        /// The SQL text.
+        sql: String,
+    },
+}
+
+/// PostgreSQL options of CREATE TABLE (`postgresql_inherits=...` and friends).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PgTableOptions {
+    /// INHERITS (tables).
+    pub inherits: Vec<String>,
+    /// PARTITION BY.
+    pub partition_by: Option<String>,
+    /// USING (access method).
+    pub using: Option<String>,
+    /// WITH (storage parameters), in order; a `null` value renders the bare name.
+    pub with: Vec<(String, Option<String>)>,
+    /// WITH OIDS / WITHOUT OIDS.
+    pub with_oids: Option<bool>,
+    /// ON COMMIT.
+    pub on_commit: Option<String>,
+    /// TABLESPACE.
+    pub tablespace: Option<String>,
 }
 
 /// `op.drop_table(...)`.

@@ -14,13 +14,27 @@ fn to_py(err: DdlError) -> PyErr {
 }
 
 /// Render one operation spec (JSON) for `dialect`; returns the statements, unterminated.
+///
+/// The spec may carry `"double_percents": bool`, whether the run's dialect doubles `%` in
+/// offline output (its paramstyle); without it the default driver's paramstyle decides.
 #[pyfunction]
 #[pyo3(signature = (spec_json, dialect, as_sql=true))]
 fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<String>> {
     let dialect = Dialect::from_name(dialect).map_err(to_py)?;
-    let op: Op = serde_json::from_str(spec_json)
-        .map_err(|e| PyValueError::new_err(format!("invalid operation spec: {e}")))?;
-    ddl::render(&op, dialect, &RenderOptions { as_sql }).map_err(to_py)
+    let invalid =
+        |e: serde_json::Error| PyValueError::new_err(format!("invalid operation spec: {e}"));
+    let mut spec: serde_json::Value = serde_json::from_str(spec_json).map_err(invalid)?;
+    // how the run's dialect treats `%` travels with the spec: the caller knows only its name
+    let double_percents = spec
+        .as_object_mut()
+        .and_then(|o| o.remove("double_percents"))
+        .and_then(|v| v.as_bool());
+    let op: Op = serde_json::from_value(spec).map_err(invalid)?;
+    let opts = RenderOptions {
+        as_sql,
+        double_percents,
+    };
+    ddl::render(&op, dialect, &opts).map_err(to_py)
 }
 
 /// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).

@@ -10,8 +10,10 @@ SQLAlchemy is imported here and nowhere on the read-only command paths.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,6 +59,23 @@ def get_dialect(dialect: Dialect | str) -> Dialect:
 def to_json(spec: Mapping[str, Any]) -> str:
     """The spec as the JSON text ``render_op`` takes."""
     return json.dumps(spec, ensure_ascii=False)
+
+
+def _op_spec(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Mark the spec with whether the dialect doubles ``%`` in offline output.
+
+    SQLAlchemy doubles every ``%`` only for ``format``/``pyformat`` paramstyles; an env.py
+    with ``dialect_opts={"paramstyle": "named"}`` (alembic's templates) gets them single.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(dialect: Dialect | str, *args: Any, **kw: Any) -> dict[str, Any]:
+        d = get_dialect(dialect)
+        spec = fn(d, *args, **kw)
+        spec["double_percents"] = bool(d.identifier_preparer._double_percents)
+        return spec
+
+    return wrapper
 
 
 # --- compiled pieces ---------------------------------------------------------------------
@@ -239,6 +258,16 @@ def _autoincrement(d: Dialect, col: sa.Column) -> bool:
 
 
 def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
+    if (
+        d.name == "sqlite"
+        and col.primary_key
+        and col.autoincrement is True
+        and col.table is not None
+        and len(col.table.primary_key.columns) != 1
+    ):
+        raise sa.exc.CompileError(
+            "SQLite does not support autoincrement for composite primary keys"
+        )
     nullable = col.nullable
     if (
         d.name == "mariadb"
@@ -277,6 +306,7 @@ def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
         "computed": computed,
         "identity": identity,
         "constraints": [_constraint(d, c) for c in _sorted(col.constraints)],
+        "sqlite_autoincrement": _sqlite_inline_pk(d, col),
     }
 
 
@@ -314,14 +344,7 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
     if d.name == "postgresql":
         opts = idx.dialect_options["postgresql"]
         where = opts["where"]
-        with_ = []
-        for k, v in (opts["with"] or {}).items():
-            if v is None:
-                with_.append([k, None])
-            elif isinstance(v, bool):
-                with_.append([k, "true" if v else "false"])
-            else:
-                with_.append([k, str(v)])
+        with_ = _pg_with(opts["with"])
         spec.update(
             postgresql_using=opts["using"] or None,
             postgresql_where=_ddl_expr(d, where) if where is not None else None,
@@ -378,6 +401,7 @@ def _table(
 # --- operations --------------------------------------------------------------------------
 
 
+@_op_spec
 def create_table(
     dialect: Dialect | str,
     table_name: str,
@@ -426,12 +450,17 @@ def create_table_with_table(
         **kw,
     )
     constraints = []
-    if t.primary_key and _creatable(d, t.primary_key):
-        constraints.append(_constraint(d, t.primary_key))
+    pk = t.primary_key
+    if (
+        pk
+        and _creatable(d, pk)
+        and not (len(pk.columns) == 1 and _sqlite_inline_pk(d, next(iter(pk.columns))))
+    ):
+        constraints.append(_constraint(d, pk))
     for c in t._sorted_constraints:
         if c is not t.primary_key and _creatable(d, c):
             constraints.append(_constraint(d, c))
-    return {
+    spec = {
         "op": "create_table",
         "table_name": table_name,
         "schema": schema,
@@ -441,9 +470,111 @@ def create_table_with_table(
         "comment": comment,
         "prefixes": list(prefixes or ()),
         "if_not_exists": bool(if_not_exists),
-    }, t
+        "before_create": _before_create(d, t),
+        "double_percents": bool(d.identifier_preparer._double_percents),
+        **_table_options(d, t),
+    }
+    return spec, t
 
 
+class _DdlRunner:
+    """Stands in for alembic's impl as ``_ddl_runner``: its ``memo`` makes a named type
+    (a PostgreSQL ENUM) get created once per migration run, not once per table."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, Any] = {}
+
+
+# one memo per dialect object, i.e. per run (alembic keeps it on the run's impl)
+_RUNNERS: weakref.WeakKeyDictionary[Dialect, _DdlRunner] = weakref.WeakKeyDictionary()
+
+
+def _before_create(d: Dialect, t: sa.Table) -> list[dict[str, Any]]:
+    """What the table's ``before_create`` event emits, as alembic fires it (``CREATE TYPE``)."""
+    from sqlalchemy.engine.mock import MockConnection
+
+    emitted: list[Any] = []
+    bind = MockConnection(d, lambda construct, *a, **kw: emitted.append(construct))
+    runner = _RUNNERS.setdefault(d, _DdlRunner())
+    t.dispatch.before_create(t, bind, checkfirst=False, _ddl_runner=runner)
+    out = []
+    for construct in emitted:
+        if type(construct).__name__ == "CreateEnumType":
+            enum = construct.element
+            out.append(
+                {
+                    "kind": "create_enum",
+                    "name": enum.name,
+                    "schema": bind.schema_for_object(enum),
+                    "values": list(enum.enums),
+                }
+            )
+        else:
+            out.append({"kind": "sql", "sql": _unpct(d, str(construct.compile(dialect=d)))})
+    return out
+
+
+def _pg_with(opts: Mapping[str, Any] | None) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for k, v in (opts or {}).items():
+        if v is None:
+            out.append([k, None])
+        elif isinstance(v, bool):
+            out.append([k, "true" if v else "false"])
+        else:
+            out.append([k, str(v)])
+    return out
+
+
+def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
+    """The dialect's CREATE TABLE options (``postgresql_*``, ``mysql_*``, ``sqlite_*``)."""
+    if d.name == "postgresql":
+        o = t.dialect_options["postgresql"]
+        inherits = o.get("inherits")
+        if inherits is not None and not isinstance(inherits, (list, tuple)):
+            inherits = (inherits,)
+        return {
+            "postgresql_options": {
+                "inherits": list(inherits or ()),
+                "partition_by": o["partition_by"] or None,
+                "using": o["using"] or None,
+                "with": _pg_with(o["with"]),
+                "with_oids": o["with_oids"],
+                "on_commit": o["on_commit"] or None,
+                "tablespace": o["tablespace"] or None,
+            }
+        }
+    if d.name in ("mysql", "mariadb"):
+        # SQLAlchemy reads only the options with the dialect's own prefix
+        prefix = f"{d.name}_"
+        options = []
+        for key, value in t.kwargs.items():
+            if key.startswith(prefix):
+                if not isinstance(value, str):
+                    raise TypeError(f"table option {key}={value!r}: a string is expected")
+                options.append([key[len(prefix) :].upper(), value])
+        return {"mysql_options": options}
+    if d.name == "sqlite":
+        o = t.dialect_options["sqlite"]
+        return {"sqlite_with_rowid": bool(o["with_rowid"]), "sqlite_strict": bool(o["strict"])}
+    return {}
+
+
+def _sqlite_inline_pk(d: Dialect, col: sa.Column) -> bool:
+    """``sqlite_autoincrement=True``: the lone integer primary key is declared inline."""
+    table = col.table
+    return (
+        d.name == "sqlite"
+        and table is not None
+        and bool(col.primary_key)
+        and bool(table.dialect_options["sqlite"]["autoincrement"])
+        and len(table.primary_key.columns) == 1
+        and issubclass(col.type._type_affinity, sqltypes.Integer)
+        and not col.foreign_keys
+    )
+
+
+@_op_spec
 def drop_table(
     dialect: Dialect | str,
     table_name: str,
@@ -461,6 +592,7 @@ def drop_table(
     }
 
 
+@_op_spec
 def add_column(
     dialect: Dialect | str,
     table_name: str,
@@ -506,6 +638,7 @@ def add_column(
     }
 
 
+@_op_spec
 def drop_column(
     dialect: Dialect | str,
     table_name: str,
@@ -537,6 +670,7 @@ def _type_bound_constraints(d: Dialect, table_name: str, column_name: str, type_
     return out
 
 
+@_op_spec
 def alter_column(
     dialect: Dialect | str,
     table_name: str,
@@ -599,6 +733,7 @@ def alter_column(
     return spec
 
 
+@_op_spec
 def create_index(
     dialect: Dialect | str,
     index_name: str | None,
@@ -626,6 +761,7 @@ def create_index(
     return {"op": "create_index", **_index(d, idx, if_not_exists)}
 
 
+@_op_spec
 def drop_index(
     dialect: Dialect | str,
     index_name: str,
@@ -657,6 +793,7 @@ def _add_constraint(op: str, d: Dialect, c: Any, table: sa.Table) -> dict[str, A
     }
 
 
+@_op_spec
 def create_foreign_key(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -710,6 +847,7 @@ def create_foreign_key(
     return _add_constraint("create_foreign_key", d, fk, t1)
 
 
+@_op_spec
 def create_unique_constraint(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -733,6 +871,7 @@ def create_unique_constraint(
     return _add_constraint("create_unique_constraint", d, uq, t)
 
 
+@_op_spec
 def create_primary_key(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -756,6 +895,7 @@ def create_primary_key(
     return _add_constraint("create_primary_key", d, pk, t)
 
 
+@_op_spec
 def create_check_constraint(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -779,6 +919,7 @@ def create_check_constraint(
     return _add_constraint("create_check_constraint", d, ck, t)
 
 
+@_op_spec
 def create_exclude_constraint(
     dialect: Dialect | str,
     constraint_name: str,
@@ -800,6 +941,7 @@ def create_exclude_constraint(
     return _add_constraint("create_exclude_constraint", d, excl, t)
 
 
+@_op_spec
 def drop_constraint(
     dialect: Dialect | str,
     constraint_name: str,
@@ -822,6 +964,7 @@ def drop_constraint(
     }
 
 
+@_op_spec
 def rename_table(
     dialect: Dialect | str,
     old_table_name: str,
@@ -838,6 +981,7 @@ def rename_table(
     }
 
 
+@_op_spec
 def create_table_comment(
     dialect: Dialect | str,
     table_name: str,
@@ -856,6 +1000,7 @@ def create_table_comment(
     }
 
 
+@_op_spec
 def drop_table_comment(
     dialect: Dialect | str,
     table_name: str,
@@ -872,6 +1017,7 @@ def drop_table_comment(
     }
 
 
+@_op_spec
 def execute(dialect: Dialect | str, sqltext: Any, **kw: Any) -> dict[str, Any]:
     """Spec of ``op.execute``: a string is passed on as text; a construct is compiled here."""
     if isinstance(sqltext, str):
@@ -905,6 +1051,7 @@ def _literal(d: Dialect, value: Any, type_: Any) -> dict[str, Any]:
     return {"kind": "raw", "value": _unpct(d, compiler.render_literal_value(value, type_))}
 
 
+@_op_spec
 def bulk_insert(
     dialect: Dialect | str,
     table: Any,
