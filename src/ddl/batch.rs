@@ -571,6 +571,11 @@ impl<'a> Apply<'a> {
             comment: None,
             prefixes: Vec::new(),
             if_not_exists: false,
+            before_create: Vec::new(),
+            postgresql_options: Default::default(),
+            mysql_options: Vec::new(),
+            sqlite_with_rowid: true,
+            sqlite_strict: false,
         };
         out.extend(render_op(&Op::CreateTable(new_table))?);
 
