@@ -76,9 +76,9 @@ class MigrationImpl:
     # -- output ------------------------------------------------------------------
 
     def static_output(self, text: str) -> None:
+        # flushed once a run is over (MigrationContext.run_migrations), not per statement
         assert self.output_buffer is not None
         self.output_buffer.write(text + "\n\n")
-        self.output_buffer.flush()
 
     def emit_begin(self) -> None:
         self.static_output("BEGIN" + self.command_terminator)

@@ -402,6 +402,14 @@ class MigrationContext:
                 self._ensure_version_table()
         current = list(heads)
         assert self._migrations_fn is not None
+        try:
+            self._run_steps(current, kw)
+        finally:
+            if self.as_sql:
+                self.output_buffer.flush()
+
+    def _run_steps(self, current: list[str], kw: dict[str, Any]) -> None:
+        heads = tuple(current)
         for step in self._migrations_fn(heads, self):
             with self.begin_transaction(_per_migration=True):
                 if self.as_sql and not current:

@@ -66,8 +66,7 @@ class Script:
     def module(self) -> ModuleType:
         """The revision file imported as a module (imported on first use)."""
         if self._module is None:
-            path = Path(self.path)
-            self._module = load_python_file(path.parent, path.name)
+            self._module = load_python_file(*os.path.split(self.path))
         return self._module
 
     @property

@@ -80,11 +80,11 @@ def load_python_file(dir_: str | os.PathLike[str], filename: str | os.PathLike[s
     """Import a file as a module named after the file, as alembic does."""
     import re
 
-    name = pathlib.Path(filename).name
+    name = os.path.basename(os.fspath(filename))
     module_id = re.sub(r"\W", "_", name)
-    path = pathlib.Path(dir_) / name
-    if path.suffix == ".py":
-        if path.exists():
+    path = os.path.join(os.fspath(dir_), name)
+    if path.endswith(".py"):
+        if os.path.exists(path):
             return load_module_py(module_id, path)
         pyc_path = pyc_file_from_path(path)
         if pyc_path is None:
