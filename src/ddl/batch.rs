@@ -703,7 +703,15 @@ mod tests {
             r#"{{"op": "batch_alter_table", "table_name": "account", "table": {TABLE},
                 "recreate": "{recreate}", "steps": {steps}}}"#
         ));
-        render(&op, Dialect::Sqlite, &RenderOptions { as_sql: true }).unwrap()
+        render(
+            &op,
+            Dialect::Sqlite,
+            &RenderOptions {
+                as_sql: true,
+                double_percents: None,
+            },
+        )
+        .unwrap()
     }
 
     #[test]
