@@ -7,8 +7,10 @@
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::str::FromStr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+
 use std::time::Duration;
+use tokio::task::JoinHandle;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
@@ -127,13 +129,36 @@ pub(super) type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, Failur
 pub struct PyConnection {
     /// Locked only with the GIL released: a thread holding the lock may need the GIL
     /// (to look for Ctrl-C), so waiting for the lock with the GIL held could deadlock.
-    inner: Mutex<db::Connection>,
+    inner: Arc<tokio::sync::Mutex<db::Connection>>,
+    /// A batch sent with `submit_batch`, still running on the runtime: it holds the
+    /// connection's lock until it is done, and its outcome is collected by the next call.
+    inflight: Mutex<Option<JoinHandle<Result<(), BatchError>>>>,
     pub(super) backend: Backend,
 }
 
 impl PyConnection {
-    fn lock(&self) -> MutexGuard<'_, db::Connection> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Lock the connection; call with the GIL released and outside the runtime.
+    fn lock(&self) -> tokio::sync::MutexGuard<'_, db::Connection> {
+        self.inner.blocking_lock()
+    }
+
+    /// Wait for the batch `submit_batch` sent, and raise its error if it failed.
+    fn wait_inflight(&self, py: Python<'_>) -> PyResult<()> {
+        let handle = self
+            .inflight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(handle) = handle else {
+            return Ok(());
+        };
+        match py.detach(|| block_on(handle))? {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(batch)) => Err(failure(py, Failure::Batch(batch))),
+            Err(join) => Err(DatabaseError::new_err(format!(
+                "the batch running in the background failed: {join}"
+            ))),
+        }
     }
 
     /// Run `op` on the connection with the GIL released.
@@ -142,6 +167,7 @@ impl PyConnection {
         py: Python<'_>,
         op: impl for<'c> FnOnce(&'c mut db::Connection) -> ConnFuture<'c, T> + Send,
     ) -> PyResult<T> {
+        self.wait_inflight(py)?;
         let result = py.detach(|| {
             let mut conn = self.lock();
             match block_on(op(&mut conn)) {
@@ -174,7 +200,8 @@ impl PyConnection {
         match result {
             Ok(Ok(conn)) => Ok(PyConnection {
                 backend: conn.backend(),
-                inner: Mutex::new(conn),
+                inner: Arc::new(tokio::sync::Mutex::new(conn)),
+                inflight: Mutex::new(None),
             }),
             Ok(Err(e)) => Err(db_error(py, e)),
             Err(interrupted) => Err(interrupted),
@@ -187,6 +214,25 @@ impl PyConnection {
         self.call(py, move |c| {
             Box::pin(async move { Ok(c.execute(&sql).await?) })
         })
+    }
+
+    /// Send statements as `execute_batch` does, but return at once: the batch runs on
+    /// the runtime (no GIL) while Python goes on. The next call on this connection, or
+    /// `wait_batch()`, waits for it and raises its `BatchStatementError` if it failed.
+    fn submit_batch(&self, py: Python<'_>, statements: Vec<String>) -> PyResult<()> {
+        self.wait_inflight(py)?;
+        let guard = py.detach(|| self.inner.clone().blocking_lock_owned());
+        let handle = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+            let mut conn = guard;
+            conn.execute_batch(&statements).await
+        });
+        *self.inflight.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
+        Ok(())
+    }
+
+    /// Wait for the batch `submit_batch` sent; raise its error if it failed.
+    fn wait_batch(&self, py: Python<'_>) -> PyResult<()> {
+        self.wait_inflight(py)
     }
 
     /// Wait up to `timeout` seconds for the migration lock of this database's version

@@ -5,6 +5,7 @@ Every statement is rendered by Rust; this module only routes it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any, TextIO
 
@@ -66,6 +67,8 @@ class MigrationImpl:
         )
         # statements waiting to go to the native connection in one round trip
         self._pending: list[str] = []
+        # what the batch now running in the background belongs to ("upgrade of revision ...")
+        self._inflight: str | None = None
 
     @property
     def executor_name(self) -> str:
@@ -100,15 +103,31 @@ class MigrationImpl:
         result = self.sa_connection.exec_driver_sql(sql)
         return result.rowcount
 
-    def flush(self) -> None:
+    def flush(self, label: str | None = None) -> None:
         """Send the statements collected so far in as few round trips as possible.
 
-        A failure raises ``_native.BatchStatementError`` naming the failing statement;
-        nothing after it is sent.
+        The batch runs in the background (Rust, no GIL) while Python goes on to the
+        next revision; whatever touches the database next waits for it first. A failure
+        names the failing statement and ``label`` (the step it belongs to); nothing
+        after it is sent.
         """
+        self.wait()
         if self._pending:
             statements, self._pending = self._pending, []
-            self.native.execute_batch(statements)
+            self.native.submit_batch(statements)
+            self._inflight = label
+
+    def wait(self) -> None:
+        """Wait for the batch running in the background; raise its error, if any."""
+        label, self._inflight = self._inflight, None
+        try:
+            self.native.wait_batch()
+        except _native.DatabaseError as e:
+            if label is None:
+                raise
+            from ..util.exc import MigrationError
+
+            raise MigrationError(f"{label} failed: {e}") from e
 
     def run_op(self, spec: dict[str, Any]) -> None:
         """Render an operation spec in Rust and run each statement."""
@@ -167,6 +186,9 @@ class MigrationImpl:
     def rollback(self) -> None:
         if self.native is not None:
             self._pending.clear()
+            # rolling back anyway: the error that brought us here is the one to raise
+            with contextlib.suppress(Exception):
+                self.wait()
             self.native.rollback()
         else:
             self._sa_transaction.rollback()

@@ -430,16 +430,17 @@ class MigrationContext:
         """
         from .. import _native
 
+        revision = step.revision
+        where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
+        label = f"{step.name} of {where}"
         try:
             step.migration_fn(**kw)
             heads, actions = self.script._map.update_heads(heads, step.native)
             self._apply_version_actions(actions)
             if self.impl.native is not None:
-                self.impl.flush()
+                self.impl.flush(label)
         except _native.DatabaseError as e:
-            revision = step.revision
-            where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
-            raise util.exc.MigrationError(f"{step.name} of {where} failed: {e}") from e
+            raise util.exc.MigrationError(f"{label} failed: {e}") from e
         return heads
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
