@@ -42,8 +42,8 @@ fmt: venv ## format Rust and Python sources
 	cargo fmt
 	$(VENV)/bin/ruff format python tests bench
 
-bench: build-release ## alembic-rs vs alembic on the same work, ratios printed
-	$(PY) bench/run.py
+bench: build-release ## alembic-rs vs alembic on the same work, ratios printed (release build)
+	$(PY) bench/run.py --proxy
 
 demo: build-dev ## migrate the sample project on an embedded PostgreSQL (pgvector included)
 	$(PY) alembic/demo.py

@@ -699,6 +699,15 @@ fn postgres_options(url: &DbUrl) -> Result<PgConnectOptions, sqlx::Error> {
             args.push((k, v));
         }
     }
+    // libpq's default `prefer` would negotiate TLS even over loopback, where it buys
+    // nothing and its handshake costs tens of milliseconds: a URL that says nothing
+    // about TLS gets none there. Remote hosts keep `prefer`; `sslmode=` always wins.
+    if url.query_value("sslmode").is_none()
+        && std::env::var_os("PGSSLMODE").is_none()
+        && url.host.as_deref().is_none_or(is_loopback)
+    {
+        args.push(("sslmode", "disable"));
+    }
     // Through sqlx's own URL parser, so `.pgpass` is consulted with the final host,
     // port, user and database.
     let query: Vec<String> = args
@@ -707,6 +716,16 @@ fn postgres_options(url: &DbUrl) -> Result<PgConnectOptions, sqlx::Error> {
         .collect();
     let options = PgConnectOptions::from_str(&format!("postgres:///?{}", query.join("&")))?;
     Ok(options.disable_statement_logging())
+}
+
+/// A host that never leaves this machine: loopback names and addresses, Unix sockets.
+fn is_loopback(host: &str) -> bool {
+    host.starts_with('/')
+        || host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// SQLite options; `Err` holds why the URL is not served natively.
@@ -859,5 +878,27 @@ fn syntax_error_position(err: &sqlx::Error) -> Option<usize> {
     match pg.position()? {
         sqlx::postgres::PgErrorPosition::Original(p) => Some(p),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "127.3.2.1",
+            "::1",
+            "[::1]",
+            "/tmp/pg",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["ep-x.neon.tech", "10.0.0.1", "db.example.com"] {
+            assert!(!is_loopback(host), "{host}");
+        }
     }
 }

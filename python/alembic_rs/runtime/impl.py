@@ -67,8 +67,11 @@ class MigrationImpl:
         )
         # statements waiting to go to the native connection in one round trip
         self._pending: list[str] = []
-        # what the batch now running in the background belongs to ("upgrade of revision ...")
-        self._inflight: str | None = None
+        # what each pending statement belongs to ("upgrade of revision ..."), for errors
+        self._pending_labels: list[str | None] = []
+        self.label: str | None = None
+        # the labels of the batch now running in the background
+        self._inflight: list[str | None] | None = None
 
     @property
     def executor_name(self) -> str:
@@ -99,30 +102,42 @@ class MigrationImpl:
         if self.native is not None:
             # sent with the rest of the step's statements; see flush()
             self._pending.append(sql)
+            self._pending_labels.append(self.label)
             return None
         result = self.sa_connection.exec_driver_sql(sql)
         return result.rowcount
 
-    def flush(self, label: str | None = None) -> None:
+    @property
+    def pending(self) -> int:
+        """How many statements wait to be sent."""
+        return len(self._pending)
+
+    def flush(self) -> None:
         """Send the statements collected so far in as few round trips as possible.
 
-        The batch runs in the background (Rust, no GIL) while Python goes on to the
-        next revision; whatever touches the database next waits for it first. A failure
-        names the failing statement and ``label`` (the step it belongs to); nothing
-        after it is sent.
+        The batch runs in the background (Rust, no GIL) while Python goes on with the
+        next revisions; whatever touches the database next waits for it first. A failure
+        names the failing statement and the step it belongs to; nothing after it is sent.
         """
         self.wait()
         if self._pending:
             statements, self._pending = self._pending, []
+            self._inflight, self._pending_labels = self._pending_labels, []
             self.native.submit_batch(statements)
-            self._inflight = label
+
+    def sync(self) -> None:
+        """Send what is pending and wait for it: the database is up to date after this."""
+        self.flush()
+        self.wait()
 
     def wait(self) -> None:
         """Wait for the batch running in the background; raise its error, if any."""
-        label, self._inflight = self._inflight, None
+        labels, self._inflight = self._inflight, None
         try:
             self.native.wait_batch()
         except _native.DatabaseError as e:
+            index = getattr(e, "index", None)
+            label = labels[index] if labels and index is not None else None
             if label is None:
                 raise
             from ..util.exc import MigrationError
@@ -171,14 +186,14 @@ class MigrationImpl:
 
     def begin(self) -> None:
         if self.native is not None:
-            self.flush()
+            self.sync()
             self.native.begin()
         else:
             self._sa_transaction = self.sa_connection.begin()
 
     def commit(self) -> None:
         if self.native is not None:
-            self.flush()
+            self.sync()
             self.native.commit()
         else:
             self._sa_transaction.commit()
@@ -186,6 +201,7 @@ class MigrationImpl:
     def rollback(self) -> None:
         if self.native is not None:
             self._pending.clear()
+            self._pending_labels.clear()
             # rolling back anyway: the error that brought us here is the one to raise
             with contextlib.suppress(Exception):
                 self.wait()
@@ -202,13 +218,13 @@ class MigrationImpl:
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         if self.native is not None:
-            self.flush()
+            self.sync()
             return [tuple(r) for r in self.native.query(sql)]
         return [tuple(r) for r in self.sa_connection.exec_driver_sql(sql).fetchall()]
 
     def has_table(self, name: str, schema: str | None) -> bool:
         if self.native is not None:
-            self.flush()
+            self.sync()
             return self.native.has_table(name, schema)
         from sqlalchemy import inspect
 

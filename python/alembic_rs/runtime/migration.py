@@ -16,6 +16,9 @@ log = alembic_logger("alembic.runtime.migration")
 # seconds a run waits for another run's migration lock
 DEFAULT_LOCK_TIMEOUT = 600.0
 
+# pending statements that make a batch worth sending before the transaction ends
+FLUSH_AT = 200
+
 
 class MigrationInfo:
     """What ``on_version_apply`` callbacks receive about one step."""
@@ -330,7 +333,7 @@ class MigrationContext:
         """Leave the transaction for statements that cannot run inside one."""
         was_open = self._in_native_transaction
         if self.impl.native is not None:
-            self.impl.flush()
+            self.impl.sync()
         if self.impl.transactional_ddl and self.as_sql:
             self.impl.emit_commit()
         elif was_open:
@@ -356,7 +359,7 @@ class MigrationContext:
             current, actions = script_directory._map.update_heads(current, step.native)
             self._apply_version_actions(actions)
         if self.impl.native is not None:
-            self.impl.flush()
+            self.impl.sync()
 
     # -- the migration lock -------------------------------------------------------------
 
@@ -404,6 +407,9 @@ class MigrationContext:
         assert self._migrations_fn is not None
         try:
             self._run_steps(current, kw)
+            if self.impl.native is not None:
+                # the last statements go now, even if env.py never ends a transaction
+                self.impl.sync()
         finally:
             if self.as_sql:
                 self.output_buffer.flush()
@@ -433,14 +439,19 @@ class MigrationContext:
         revision = step.revision
         where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
         label = f"{step.name} of {where}"
+        self.impl.label = label
         try:
             step.migration_fn(**kw)
             heads, actions = self.script._map.update_heads(heads, step.native)
             self._apply_version_actions(actions)
-            if self.impl.native is not None:
-                self.impl.flush(label)
+            # statements travel in large batches (few round trips to a distant server),
+            # sent in the background while the next revisions run their Python
+            if self.impl.native is not None and self.impl.pending >= FLUSH_AT:
+                self.impl.flush()
         except _native.DatabaseError as e:
             raise util.exc.MigrationError(f"{label} failed: {e}") from e
+        finally:
+            self.impl.label = None
         return heads
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:
@@ -466,7 +477,7 @@ class MigrationContext:
             self._in_native_transaction = False
 
         return bind_for(
-            self.impl.native, self.dialect.name, transaction_ended, before_execute=self.impl.flush
+            self.impl.native, self.dialect.name, transaction_ended, before_execute=self.impl.sync
         )
 
     @property
