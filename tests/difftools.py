@@ -112,7 +112,8 @@ class Outcome:
 _SET_LINE = re.compile(r"^(\s*(?:Branch names|Branches into): )(.*)$")
 _LABEL_GROUP = re.compile(r"(?<=[0-9A-Za-z_]) \(([^()]*, [^()]*)\)(?! ->)")
 _WARNING = re.compile(r"^\S.*?:\d+: (\w+Warning): (.*)$")
-_EXC_LINE = re.compile(r"^([A-Za-z_][\w.]*)(?:: (.*))?$")
+# an exception line names a class: CamelCase, maybe dotted (configparser.ParsingError)
+_EXC_LINE = re.compile(r"^((?:[a-z_][\w]*\.)*[A-Z]\w*)(?:: (.*))?$")
 _CHILD_LINE = re.compile(r"^ +-> ")
 _TEMPLATE_LINE = re.compile(r"^[\w-]+ - .+$")
 

@@ -7,7 +7,7 @@ from argparse import ArgumentParser, Namespace
 
 from . import __version__, command, util
 from .config import Config
-from .util.exc import MissingRevisionError
+from .util.exc import ConfigFileError, MissingRevisionError
 
 # typing is imported only by type checkers: read commands start faster without it
 TYPE_CHECKING = False
@@ -206,6 +206,11 @@ class CommandLine:
                 *[getattr(options, k, None) for k in positional],
                 **{k: getattr(options, k, None) for k in kwarg},
             )
+        except ConfigFileError as e:
+            # alembic dies on these with configparser's traceback (status 1)
+            if options.raiseerr:
+                raise
+            util.err(str(e), status=1, **config.messaging_opts)
         except util.CommandError as e:
             if options.raiseerr:
                 raise

@@ -74,6 +74,13 @@ pub fn config_error(py: Python<'_>, err: ConfigError) -> PyErr {
             "NoOptionError",
             (option.clone(), section.clone()),
         ),
-        _ => command_error(py, err.to_string()),
+        // what alembic itself reports as a CommandError (no script_location ...)
+        ConfigError::Command(message) => command_error(py, message.clone()),
+        _ => raise(
+            py,
+            "alembic_rs.util.exc",
+            "ConfigFileError",
+            (err.to_string(),),
+        ),
     }
 }

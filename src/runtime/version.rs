@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
-use crate::ddl::{Dialect, Preparer};
 use crate::db::Backend;
+use crate::ddl::{Dialect, Preparer};
 
 /// An identifier is longer than the database allows (only the `<table>_pkc` constraint
 /// name is checked, as SQLAlchemy does).

@@ -13,6 +13,10 @@ class CommandError(Exception):
     """Base command error for all exceptions."""
 
 
+class ConfigFileError(CommandError):
+    """A broken ``alembic.ini`` / ``pyproject.toml``; the message names the file and key."""
+
+
 class MigrationError(CommandError):
     """A migration step failed; the message names the revision, its file and the statement."""
 
