@@ -189,7 +189,9 @@ class MigrationImpl:
             self.sync()
             self.native.begin()
         else:
-            self._sa_transaction = self.sa_connection.begin()
+            # SQLAlchemy 2 begins by itself on first use: adopt that transaction, as alembic does
+            current = self.sa_connection.get_transaction()
+            self._sa_transaction = current if current is not None else self.sa_connection.begin()
 
     def commit(self) -> None:
         if self.native is not None:
