@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from .config import Config
 
 
+def _print_lines(config: Config, lines: list[str]) -> None:
+    """One ``print_stdout`` per line, as alembic does, written in one go."""
+    if lines:
+        config.print_stdout("\n".join(lines))
+
+
 def list_templates(config: Config) -> None:
     """List available templates."""
     config.print_stdout("Available templates:\n")
@@ -219,8 +225,7 @@ def history(
     def display(currents: tuple[str, ...]) -> None:
         with script._catch_revision_errors():
             lines = script._map.history_lines(rev_range, verbose, indicate_current, list(currents))
-        for line in lines:
-            config.print_stdout(line)
+        _print_lines(config, lines)
 
     environment = util.asbool(config.get_alembic_option("revision_environment")) or indicate_current
     if base == "current" or head == "current" or environment:
@@ -239,8 +244,7 @@ def heads(config: Config, verbose: bool = False, resolve_dependencies: bool = Fa
         script.get_heads()
     with script._catch_revision_errors():
         lines = script._map.heads_lines(verbose, resolve_dependencies)
-    for line in lines:
-        config.print_stdout(line)
+    _print_lines(config, lines)
 
 
 def branches(config: Config, verbose: bool = False) -> None:
@@ -248,8 +252,7 @@ def branches(config: Config, verbose: bool = False) -> None:
     script = ScriptDirectory.from_config(config)
     with script._catch_revision_errors():
         lines = script._map.branches_lines(verbose)
-    for line in lines:
-        config.print_stdout(line)
+    _print_lines(config, lines)
 
 
 def edit(config: Config, rev: str) -> None:

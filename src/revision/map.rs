@@ -398,16 +398,52 @@ impl RevisionMap {
 
     /// Propagate each revision's labels over its branch (alembic's `_add_branches`).
     fn add_branches(&mut self) {
-        for i in 0..self.revs.len() {
+        // Labels as small integers with a membership bitset per revision: the same
+        // propagation as alembic's `_add_branches`, without comparing strings.
+        let n = self.revs.len();
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut order: Vec<Vec<u32>> = Vec::with_capacity(n);
+        for rev in &self.revs {
+            let mut mine = Vec::with_capacity(rev.branch_labels.len());
+            for label in &rev.branch_labels {
+                let id = *ids.entry(label.clone()).or_insert_with(|| {
+                    names.push(label.clone());
+                    (names.len() - 1) as u32
+                });
+                mine.push(id);
+            }
+            order.push(mine);
+        }
+        if names.is_empty() {
+            return;
+        }
+        let words = names.len().div_ceil(64);
+        let mut bits = vec![0u64; n * words];
+        for (i, mine) in order.iter().enumerate() {
+            for &id in mine {
+                bits[i * words + (id as usize) / 64] |= 1 << (id % 64);
+            }
+        }
+        let mut add = |target: usize, labels: &[u32], order: &mut Vec<Vec<u32>>| {
+            for &id in labels {
+                let (w, b) = (target * words + (id as usize) / 64, 1u64 << (id % 64));
+                if bits[w] & b == 0 {
+                    bits[w] |= b;
+                    order[target].push(id);
+                }
+            }
+        };
+        for i in 0..n {
             // only revisions that declare labels; what they propagate is
             // everything they carry by now
             if self.revs[i].orig_branch_labels.is_empty() {
                 continue;
             }
-            let labels = self.revs[i].branch_labels.clone();
+            let labels = order[i].clone();
             let descendants = self.related(Rel::Next, &[i]);
             for &d in &descendants {
-                add_labels(&mut self.revs[d].branch_labels, &labels);
+                add(d, &labels, &mut order);
             }
             // alembic then walks down from the last descendant it visited until a
             // (real) branch point or merge point.
@@ -416,11 +452,16 @@ impl RevisionMap {
                 if self.all_nextrev[parent].len() > 1 || self.revs[parent].is_merge_point() {
                     break;
                 }
-                add_labels(&mut self.revs[parent].branch_labels, &labels);
+                add(parent, &labels, &mut order);
                 match self.versioned_down[parent].first() {
                     Some(&d) => parent = d,
                     None => break,
                 }
+            }
+        }
+        for (rev, mine) in self.revs.iter_mut().zip(order) {
+            if mine.len() != rev.branch_labels.len() {
+                rev.branch_labels = mine.iter().map(|&id| names[id as usize].clone()).collect();
             }
         }
     }
@@ -970,14 +1011,6 @@ impl RevisionMap {
 fn push_unique(v: &mut Vec<usize>, x: usize) {
     if !v.contains(&x) {
         v.push(x);
-    }
-}
-
-fn add_labels(target: &mut Vec<String>, labels: &[String]) {
-    for l in labels {
-        if !target.contains(l) {
-            target.push(l.clone());
-        }
     }
 }
 
