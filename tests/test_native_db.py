@@ -27,23 +27,21 @@ def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:12]}"
 
 
-def connect_or_skip(url: str) -> _native.Connection:
-    try:
-        return _native.Connection.connect(url)
-    except _native.ConnectionError as e:
-        pytest.skip(f"database not reachable: {e}")
+def connect_db(url: str) -> _native.Connection:
+    """Connect; the servers are part of the test setup, so a failure fails the test."""
+    return _native.Connection.connect(url)
 
 
 @pytest.fixture
 def pg():
-    conn = connect_or_skip(PG_URL)
+    conn = connect_db(PG_URL)
     yield conn
     conn.close()
 
 
 @pytest.fixture
 def mysql():
-    conn = connect_or_skip(MYSQL_URL)
+    conn = connect_db(MYSQL_URL)
     yield conn
     conn.close()
 
@@ -70,9 +68,7 @@ def test_backends(pg, sqlite, mysql):
 
 
 def test_postgresql_unix_socket():
-    sockets = "/var/run/postgresql"
-    if not os.path.exists(os.path.join(sockets, ".s.PGSQL.5432")):
-        pytest.skip("no PostgreSQL socket")
+    sockets = "/var/run/postgresql"  # the machine's PostgreSQL listens here too
     with _native.Connection.connect(f"postgresql://postgres@/test?host={sockets}") as conn:
         assert conn.query("SELECT current_database()") == [("test",)]
         assert conn.database_name() == "test"
@@ -234,7 +230,7 @@ def test_has_table_mysql(mysql):
 
 
 def test_the_gil_is_released_while_the_database_works():
-    connections = [connect_or_skip(PG_URL) for _ in range(3)]
+    connections = [connect_db(PG_URL) for _ in range(3)]
     counter = 0
     stop = threading.Event()
     progress = []
