@@ -34,6 +34,8 @@ ALIASES = {
     "alembic.operations": "alembic_rs.operations",
     "alembic.operations.base": "alembic_rs.operations.base",
     "alembic.operations.ops": "alembic_rs.operations.ops",
+    "alembic.autogenerate": "alembic_rs.autogenerate",
+    "alembic.autogenerate.api": "alembic_rs.autogenerate.api",
     "alembic.util": "alembic_rs.util",
     "alembic.util.exc": "alembic_rs.util.exc",
     "alembic.util.messaging": "alembic_rs.util.messaging",
