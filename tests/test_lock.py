@@ -70,19 +70,29 @@ REVISION = textwrap.dedent(
     '''
 )
 
-SLEEP = {"postgresql": "SELECT pg_sleep(0.5)", "mysql": "SELECT SLEEP(0.5)"}
+SLEEP = {
+    "postgresql": "SELECT pg_sleep(0.5)",
+    "mysql": "SELECT SLEEP(0.5)",
+    # SQLite has no sleep: count a few million rows instead
+    "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)"
+    " SELECT count(*) FROM c",
+}
 
 
-@pytest.fixture(params=sorted(SERVERS))
+@pytest.fixture(params=[*sorted(SERVERS), "sqlite"])
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
     """A three-revision project whose revisions each take half a second."""
     dialect = request.param
-    url_template, admin_url = SERVERS[dialect]
-    db = f"lock_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {db}")
-    url = url_template.format(db=db)
+    admin = None
+    if dialect == "sqlite":
+        url = f"sqlite:///{tmp_path / 'lock.db'}"
+    else:
+        url_template, admin_url = SERVERS[dialect]
+        db = f"lock_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {db}")
+        url = url_template.format(db=db)
     (tmp_path / "versions").mkdir()
     (tmp_path / "env.py").write_text(ENV_PY)
     (tmp_path / "alembic.ini").write_text(
@@ -97,9 +107,10 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
     try:
         yield dialect, tmp_path, url
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE {db}")
-        admin.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE {db}")
+            admin.dispose()
 
 
 def _start(project_dir: Path, *args: str) -> subprocess.Popen[str]:

@@ -29,6 +29,10 @@ pub struct Connection {
     /// The URL with its password hidden, for messages.
     url: String,
     in_transaction: bool,
+    /// The SQLite database file (for the migration lock, see `lock.rs`).
+    pub(super) sqlite_file: Option<std::path::PathBuf>,
+    /// The open SQLite file holding the migration lock while a run has it.
+    pub(super) sqlite_lock: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -77,6 +81,7 @@ impl Connection {
             .backend()
             .ok_or_else(|| not_native(format!("no native driver for '{}'", parsed.drivername)))?;
         let failed = |e: sqlx::Error| connect_error(&parsed, e);
+        let mut sqlite_file = None;
         let (driver, backend) = match backend {
             Backend::Postgresql => {
                 let options = postgres_options(&parsed).map_err(failed)?;
@@ -85,6 +90,7 @@ impl Connection {
             }
             Backend::Sqlite => {
                 let options = sqlite_options(&parsed).map_err(not_native)?;
+                sqlite_file = Some(options.get_filename().to_path_buf());
                 let conn = options.connect().await.map_err(failed)?;
                 (Driver::Sqlite(conn), backend)
             }
@@ -109,6 +115,8 @@ impl Connection {
             backend,
             url: redacted,
             in_transaction: false,
+            sqlite_file,
+            sqlite_lock: None,
         })
     }
 

@@ -1,9 +1,10 @@
 //! The migration lock: two deployers never migrate one database at once.
 //!
-//! PostgreSQL takes a session advisory lock, MySQL/MariaDB a named `GET_LOCK`; both
-//! leave nothing in the schema and are released by [`Connection::release_migration_lock`]
-//! (or, at the latest, when the session ends). SQLite serialises writers with its own
-//! database write lock, so it needs no extra lock here.
+//! PostgreSQL takes a session advisory lock, MySQL/MariaDB a named `GET_LOCK`; SQLite
+//! an exclusive `flock` on the database file itself (independent of the POSIX record
+//! locks SQLite uses, so it never blocks SQLite's own locking, and it holds across the
+//! run's several transactions). None leaves anything in the schema; all are released by
+//! [`Connection::release_migration_lock`] or, at the latest, when the session ends.
 
 use std::time::{Duration, Instant};
 
@@ -68,7 +69,7 @@ impl Connection {
                     self.query_scalar(&format!("SELECT GET_LOCK('{}', 0)", lock.mysql_name()))
                         .await?,
                 ),
-                Backend::Sqlite => true,
+                Backend::Sqlite => self.try_lock_sqlite_file()?,
             };
             if acquired {
                 return Ok(true);
@@ -91,9 +92,36 @@ impl Connection {
                 self.query_scalar(&format!("SELECT RELEASE_LOCK('{}')", lock.mysql_name()))
                     .await?;
             }
-            Backend::Sqlite => {}
+            Backend::Sqlite => {
+                // closing the file ends its flock
+                self.sqlite_lock = None;
+            }
         }
         Ok(())
+    }
+
+    fn try_lock_sqlite_file(&mut self) -> Result<bool, DbError> {
+        if self.sqlite_lock.is_some() {
+            return Ok(true);
+        }
+        let Some(path) = self.sqlite_file.clone() else {
+            return Ok(true);
+        };
+        let io = |e: std::io::Error| DbError::Statement {
+            sql: format!("flock({})", path.display()),
+            message: e.to_string(),
+            code: None,
+            number: None,
+        };
+        let file = std::fs::File::open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {
+                self.sqlite_lock = Some(file);
+                Ok(true)
+            }
+            Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
     }
 }
 
