@@ -451,12 +451,6 @@ fn offline_statement(sql: &str) -> String {
     offline::statement(sql)
 }
 
-/// alembic's `static_output`: the text and a blank line.
-#[pyfunction]
-fn offline_static_output(text: &str) -> String {
-    offline::static_output(text)
-}
-
 /// alembic's default `transactional_ddl` for the dialect.
 #[pyfunction]
 fn transactional_ddl(dialect: &str) -> PyResult<bool> {
@@ -475,7 +469,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(offline_begin, m)?)?;
     m.add_function(wrap_pyfunction!(offline_commit, m)?)?;
     m.add_function(wrap_pyfunction!(offline_statement, m)?)?;
-    m.add_function(wrap_pyfunction!(offline_static_output, m)?)?;
     m.add_function(wrap_pyfunction!(transactional_ddl, m)?)?;
     Ok(())
 }

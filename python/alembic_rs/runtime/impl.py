@@ -30,7 +30,6 @@ class MigrationImpl:
     SQLAlchemy ``Connection`` (online fallback), or neither (offline ``--sql``).
     """
 
-    command_terminator = ";"
 
     def __init__(
         self,
@@ -86,18 +85,22 @@ class MigrationImpl:
         assert self.output_buffer is not None
         self.output_buffer.write(text + "\n\n")
 
+    def _write(self, text: str) -> None:
+        assert self.output_buffer is not None
+        self.output_buffer.write(text)
+
     def emit_begin(self) -> None:
-        self.static_output("BEGIN" + self.command_terminator)
+        self._write(_native.offline_begin(self.dialect_name))
 
     def emit_commit(self) -> None:
-        self.static_output("COMMIT" + self.command_terminator)
+        self._write(_native.offline_commit(self.dialect_name))
 
     # -- statements -------------------------------------------------------------
 
     def exec_sql(self, sql: str) -> int | None:
         """Run (or, offline, write) one statement rendered by Rust."""
         if self.as_sql:
-            self.static_output(sql.replace("\t", "    ").strip() + self.command_terminator)
+            self._write(_native.offline_statement(sql))
             return None
         if self.native is not None:
             # sent with the rest of the step's statements; see flush()
@@ -168,9 +171,7 @@ class MigrationImpl:
             if self.literal_binds and not isinstance(construct, schema.DDLElement):
                 kw = {"compile_kwargs": {"literal_binds": True}}
             compiled = construct.compile(dialect=self.dialect, **kw)
-            self.static_output(
-                str(compiled).replace("\t", "    ").strip() + self.command_terminator
-            )
+            self._write(_native.offline_statement(str(compiled)))
             return None
         if self.native is not None:
             compiled = construct.compile(
