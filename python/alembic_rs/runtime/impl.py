@@ -30,7 +30,6 @@ class MigrationImpl:
     SQLAlchemy ``Connection`` (online fallback), or neither (offline ``--sql``).
     """
 
-
     def __init__(
         self,
         dialect: Any,

@@ -324,6 +324,34 @@ class ScriptDirectory:
     def get_bases(self) -> list[str]:
         return list(self._map.bases())
 
+    # -- planning (Rust) -------------------------------------------------------------------
+
+    def _steps(self, native_steps: list[Any]) -> list[Any]:
+        from ..runtime.migration import MigrationStep
+
+        return [MigrationStep(self, s) for s in native_steps]
+
+    def _upgrade_revs(self, destination: str, current_rev: Any) -> list[Any]:
+        with self._catch_revision_errors(
+            ancestor="Destination %(end)s is not a valid upgrade target from current head(s)",
+            end=destination,
+        ):
+            return self._steps(self._map.upgrade_steps(destination, list(current_rev or ())))
+
+    def _downgrade_revs(self, destination: str, current_rev: Any) -> list[Any]:
+        with self._catch_revision_errors(
+            ancestor="Destination %(end)s is not a valid downgrade target from current head(s)",
+            end=destination,
+        ):
+            return self._steps(self._map.downgrade_steps(destination, list(current_rev or ())))
+
+    def _stamp_revs(self, revision: Any, heads: Any) -> list[Any]:
+        with self._catch_revision_errors(
+            multiple_heads="Multiple heads are present; please specify a single target revision"
+        ):
+            targets = list(util.to_tuple(revision, default=()) or ())
+            return self._steps(self._map.stamp_steps(targets, list(heads or ())))
+
     # -- running env.py -------------------------------------------------------------
 
     def run_env(self) -> None:
@@ -504,38 +532,3 @@ class ScriptDirectory:
                 "'branch_labels' section?" % (script.revision, branch_labels, script.path)
             )
         return script
-
-
-def _steps(script: ScriptDirectory, native_steps: list[Any]) -> list[Any]:
-    from ..runtime.migration import MigrationStep
-
-    return [MigrationStep(script, s) for s in native_steps]
-
-
-def _upgrade_revs(self: ScriptDirectory, destination: str, current_rev: Any) -> list[Any]:
-    with self._catch_revision_errors(
-        ancestor="Destination %(end)s is not a valid upgrade target from current head(s)",
-        end=destination,
-    ):
-        return _steps(self, self._map.upgrade_steps(destination, list(current_rev or ())))
-
-
-def _downgrade_revs(self: ScriptDirectory, destination: str, current_rev: Any) -> list[Any]:
-    with self._catch_revision_errors(
-        ancestor="Destination %(end)s is not a valid downgrade target from current head(s)",
-        end=destination,
-    ):
-        return _steps(self, self._map.downgrade_steps(destination, list(current_rev or ())))
-
-
-def _stamp_revs(self: ScriptDirectory, revision: Any, heads: Any) -> list[Any]:
-    with self._catch_revision_errors(
-        multiple_heads="Multiple heads are present; please specify a single target revision"
-    ):
-        targets = list(util.to_tuple(revision, default=()) or ())
-        return _steps(self, self._map.stamp_steps(targets, list(heads or ())))
-
-
-ScriptDirectory._upgrade_revs = _upgrade_revs  # type: ignore[attr-defined]
-ScriptDirectory._downgrade_revs = _downgrade_revs  # type: ignore[attr-defined]
-ScriptDirectory._stamp_revs = _stamp_revs  # type: ignore[attr-defined]
