@@ -192,6 +192,8 @@ class EnvironmentContext:
         )
         if autogenerate_plugins is not None:
             opts["autogenerate_plugins"] = autogenerate_plugins
+        if url is not None:
+            opts["url"] = url
         if render_item is not None:
             opts["render_item"] = render_item
         opts.update(kw)
