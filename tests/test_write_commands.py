@@ -200,3 +200,23 @@ def test_read_commands_never_import_sqlalchemy(tmp_path: Path) -> None:
         ]
         assert "alembic_rs.command" in imported
         assert not [m for m in imported if m.split(".")[0] in ("sqlalchemy", "mako")], argv
+
+
+def test_revision_environment_runs_env_py_and_renders_like_alembic(tmp_path: Path) -> None:
+    """``revision_environment = true``: env.py runs first; the bodies come out as alembic's."""
+    theirs = _project(tmp_path / "alembic")
+    ours = tmp_path / "ours"
+    shutil.copytree(theirs, ours)
+    for root in (theirs, ours):
+        (root / "alembic.ini").write_text(
+            BASE_INI + f"revision_environment = true\nsqlalchemy.url = sqlite:///{root}/x.db\n"
+        )
+    steps = [
+        ["revision", "-m", "with env", "--rev-id", "aaa111"],
+        ["revision", "-m", "side", "--rev-id", "bbb222", "--head", "base"],
+        ["merge", "heads", "-m", "join", "--rev-id", "ccc333"],
+    ]
+    for argv in steps:
+        a, b = run(alembic_cmd(), argv, theirs), run(ours_cmd(), argv, ours)
+        assert a.returncode == b.returncode == 0, b.stdout + b.stderr
+    assert _written(ours) == _written(theirs)

@@ -179,7 +179,7 @@ def merge(
     if util.asbool(config.get_alembic_option("revision_environment")):
         from .runtime.environment import run_env_for_revision
 
-        run_env_for_revision(config, script, False, template_args)
+        run_env_for_revision(config, script, False, template_args, render=False)
     return script.generate_revision(
         rev_id or util.rev_id(),
         message,
