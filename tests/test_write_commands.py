@@ -209,7 +209,11 @@ def test_revision_environment_runs_env_py_and_renders_like_alembic(tmp_path: Pat
     shutil.copytree(theirs, ours)
     for root in (theirs, ours):
         (root / "alembic.ini").write_text(
-            BASE_INI + f"revision_environment = true\nsqlalchemy.url = sqlite:///{root}/x.db\n"
+            BASE_INI
+            + f"revision_environment = true\nsqlalchemy.url = sqlite:///{root}/x.db\n"
+            # env.py calls fileConfig(): the smallest logging setup it accepts
+            + "[loggers]\nkeys = root\n[handlers]\nkeys =\n[formatters]\nkeys =\n"
+            + "[logger_root]\nlevel = WARN\nhandlers =\n"
         )
     steps = [
         ["revision", "-m", "with env", "--rev-id", "aaa111"],
