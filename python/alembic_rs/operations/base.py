@@ -105,15 +105,31 @@ class Operations:
             yield
 
     def run_async(self, async_function: Callable[..., Any], *args: Any, **kw_args: Any) -> Any:
-        """Run an async function with an ``AsyncConnection`` on the migration's connection."""
+        """Run an async function with an ``AsyncConnection`` on the migration's connection.
+
+        As in alembic this needs the migration to run on an async SQLAlchemy connection;
+        alembic-rs runs migrations on its native connection unless the given connection is
+        already inside a transaction, so begin one in env.py
+        (``connection.begin()`` before ``context.configure``) to use ``run_async``.
+        """
+        sync_conn = self.get_bind()
+        if sync_conn is None:
+            raise NotImplementedError("Cannot call run_async in SQL mode")
+        if not sync_conn.dialect.is_async:
+            user_conn = self.migration_context.connection
+            if user_conn is not None and user_conn.dialect.is_async:
+                raise util.CommandError(
+                    "op.run_async() needs the migration on the async connection env.py gave, "
+                    "but alembic-rs runs it on its native connection\nhint: begin a "
+                    "transaction on that connection before context.configure() to keep "
+                    "the migration on it"
+                )
+            raise ValueError("Cannot call run_async with a sync engine")
         from sqlalchemy.ext.asyncio import AsyncConnection
         from sqlalchemy.util import await_only
 
-        bind = self.get_bind()
-        if not hasattr(bind, "_is_asyncio") and not getattr(bind.dialect, "is_async", False):
-            raise util.CommandError("Can't run async code: the connection is not async")
-        async_connection = AsyncConnection._retrieve_proxy_for_target(bind)
-        return await_only(async_function(async_connection, *args, **kw_args))
+        async_conn = AsyncConnection._retrieve_proxy_for_target(sync_conn)
+        return await_only(async_function(async_conn, *args, **kw_args))
 
     @staticmethod
     def inline_literal(value: Any, type_: Any = None) -> Any:
