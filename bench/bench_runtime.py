@@ -127,6 +127,30 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+# what any tool that runs the revision scripts pays: Python, SQLAlchemy, the scripts
+_SCRIPTS_ONLY = """
+import glob, importlib.util, sys, types
+import sqlalchemy
+class NoOp:
+    def __getattr__(self, name):
+        return lambda *a, **k: None
+stub = types.ModuleType("alembic")
+stub.op = stub.context = NoOp()
+sys.modules["alembic"] = stub
+for path in sorted(glob.glob(sys.argv[1] + "/*.py")):
+    spec = importlib.util.spec_from_file_location("m", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.upgrade()
+"""
+
+
+def _timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
 def _bench_main(project: Path, tools: dict[str, list[str]], work: Path, args) -> None:
     rows: list[tuple[str, dict[str, float]]] = []
     offline_url = rp.offline_url("postgresql")
@@ -192,6 +216,12 @@ def _bench_main(project: Path, tools: dict[str, list[str]], work: Path, args) ->
 
     floor = _measure(args.repeat, psql_run)
 
+    # -- the floor of --sql: Python, SQLAlchemy and the revision scripts, with a no-op op --
+    script_floor = _measure(
+        args.repeat,
+        lambda: _timed([sys.executable, "-c", _SCRIPTS_ONLY, str(project / "versions")]),
+    )
+
     print("| work | alembic | alembic-rs | alembic / alembic-rs | alembic-rs / floor |")
     print("|---|---:|---:|---:|---:|")
     for label, t in rows:
@@ -199,6 +229,10 @@ def _bench_main(project: Path, tools: dict[str, list[str]], work: Path, args) ->
         floor_ratio = _ratio(o, floor) if "PostgreSQL" in label else ""
         print(f"| {label} | {_fmt(a)} | {_fmt(o)} | {_ratio(a, o)} | {floor_ratio} |")
     print(f"| floor: `psql -1 -q -f` of alembic's SQL | {_fmt(floor)} | | | |")
+    print(
+        f"| floor of `--sql`: import SQLAlchemy, run the scripts with a no-op `op` "
+        f"| {_fmt(script_floor)} | | | |"
+    )
     if "alembic-rs" in tools:
         print(f"\n`--sql` output identical: {'yes' if same_sql else 'NO'}")
 
