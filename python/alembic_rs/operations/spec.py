@@ -793,6 +793,15 @@ def _add_constraint(op: str, d: Dialect, c: Any, table: sa.Table) -> dict[str, A
     }
 
 
+def _columns_table(
+    metadata: sa.MetaData, table_name: str, columns: Sequence[str], schema: str | None
+) -> sa.Table:
+    """A stand-in table with untyped columns, to attach a constraint to (as alembic does)."""
+    return sa.Table(
+        table_name, metadata, *[sa.Column(n, sqltypes.NULLTYPE) for n in columns], schema=schema
+    )
+
+
 @_op_spec
 def create_foreign_key(
     dialect: Dialect | str,
@@ -819,18 +828,8 @@ def create_foreign_key(
         t1_cols = list(dict.fromkeys(local_cols + remote_cols))
     else:
         t1_cols = list(dict.fromkeys(local_cols))
-        sa.Table(
-            referent_table,
-            m,
-            *[sa.Column(n, sqltypes.NULLTYPE) for n in remote_cols],
-            schema=referent_schema,
-        )
-    t1 = sa.Table(
-        source_table,
-        m,
-        *[sa.Column(n, sqltypes.NULLTYPE) for n in t1_cols],
-        schema=source_schema,
-    )
+        _columns_table(m, referent_table, remote_cols, referent_schema)
+    t1 = _columns_table(m, source_table, t1_cols, source_schema)
     tname = f"{referent_schema}.{referent_table}" if referent_schema else referent_table
     fk = sa.ForeignKeyConstraint(
         local_cols,
@@ -860,12 +859,7 @@ def create_unique_constraint(
 ) -> dict[str, Any]:
     """Spec of ``op.create_unique_constraint``."""
     d = get_dialect(dialect)
-    t = sa.Table(
-        table_name,
-        _metadata(naming_convention),
-        *[sa.Column(n, sqltypes.NULLTYPE) for n in columns],
-        schema=schema,
-    )
+    t = _columns_table(_metadata(naming_convention), table_name, columns, schema)
     uq = sa.UniqueConstraint(*[t.c[n] for n in columns], name=constraint_name, **kw)
     t.append_constraint(uq)
     return _add_constraint("create_unique_constraint", d, uq, t)
@@ -884,12 +878,7 @@ def create_primary_key(
 ) -> dict[str, Any]:
     """Spec of ``op.create_primary_key``."""
     d = get_dialect(dialect)
-    t = sa.Table(
-        table_name,
-        _metadata(naming_convention),
-        *[sa.Column(n, sqltypes.NULLTYPE) for n in columns],
-        schema=schema,
-    )
+    t = _columns_table(_metadata(naming_convention), table_name, columns, schema)
     pk = sa.PrimaryKeyConstraint(*[t.c[n] for n in columns], name=constraint_name, **kw)
     t.append_constraint(pk)
     return _add_constraint("create_primary_key", d, pk, t)
