@@ -220,54 +220,33 @@ class Config:
 
     def get_alembic_option(self, name: str, default: Any = None) -> Any:
         """An option from ``[alembic]`` in the ini, else from ``[tool.alembic]``."""
-        if self.file_config.has_option(self.config_ini_section, name):
-            return self.file_config.get(self.config_ini_section, name)
-        return self._get_toml_config_value(name, default=default)
+        value = self.file_config._ini.alembic_option(*self._resolver_args(), name)
+        return default if value is None else value
 
     def get_alembic_boolean_option(self, name: str) -> bool:
-        if self.file_config.has_option(self.config_ini_section, name):
-            return self.file_config.get(self.config_ini_section, name) == "true"
-        value = self.toml_alembic_config.get(name, False)
-        if not isinstance(value, bool):
-            raise util.CommandError(f"boolean value expected for TOML parameter {name!r}")
-        return value
-
-    def _get_toml_config_value(self, name: str, default: Any = None) -> Any:
-        if name not in self.toml_alembic_config:
-            return default
-        value = self.toml_alembic_config[name]
-        args = self.toml_args
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            return value % args
-        if isinstance(value, list):
-            if value and isinstance(value[0], dict):
-                return [{k: v % args for k, v in dv.items()} for dv in value]
-            return [v % args for v in value]
-        if isinstance(value, dict):
-            return {k: v % args for k, v in value.items()}
-        if isinstance(value, int):
-            return value
-        raise util.CommandError(f"unsupported TOML value type for key: {name!r}")
+        return self.file_config._ini.alembic_boolean_option(*self._resolver_args(), name)
 
     @property
     def messaging_opts(self) -> dict[str, bool]:
         return {"quiet": bool(getattr(self.cmd_opts, "quiet", False))}
 
-    def _alembic_options(self) -> dict[str, Any]:
-        """Every alembic option, resolved in Rust (ini first, then ``[tool.alembic]``)."""
+    def _resolver_args(self) -> tuple[Any, ...]:
+        """What the Rust option resolver needs besides the ini it holds."""
         toml_path = self._toml_file_path
         if toml_path is not None and toml_path.exists():
             self.toml_args["here"] = toml_path.absolute().parent.as_posix()
         else:
             toml_path = None
-        options = self.file_config._ini.alembic_options(
+        return (
             self.config_file_name,
             self.config_ini_section,
             str(toml_path) if toml_path is not None else None,
             [(str(k), str(v)) for k, v in self.toml_args.items()],
         )
+
+    def _alembic_options(self) -> dict[str, Any]:
+        """Every alembic option, resolved in Rust (ini first, then ``[tool.alembic]``)."""
+        options = self.file_config._ini.alembic_options(*self._resolver_args())
         for message in options["warnings"]:
             util.warn_deprecated(message)
         return options

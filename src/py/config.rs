@@ -4,12 +4,16 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use super::errors::config_error;
-use crate::config::{AlembicConfig, AlembicOptions, ConfigError, IniFile, read_pyproject};
+use crate::config::{
+    AlembicConfig, AlembicOptions, ConfigError, IniFile, TomlValue, read_pyproject,
+};
 
 /// A parsed `.ini` file; `Config.file_config` wraps it with ConfigParser's methods.
 #[pyclass(name = "IniFile", module = "alembic_rs._native")]
 pub struct PyIniFile {
     inner: IniFile,
+    /// `[tool.alembic]` of the pyproject.toml last asked for, read once.
+    toml: Option<(String, Option<toml::Table>)>,
 }
 
 /// `Ok(None)` for a missing section or option: the Python wrapper decides between the
@@ -29,7 +33,7 @@ impl PyIniFile {
     #[staticmethod]
     fn read(py: Python<'_>, path: &str, defaults: Vec<(String, String)>) -> PyResult<Self> {
         IniFile::read(path, &defaults)
-            .map(|inner| PyIniFile { inner })
+            .map(|inner| PyIniFile { inner, toml: None })
             .map_err(|e| config_error(py, e))
     }
 
@@ -38,6 +42,7 @@ impl PyIniFile {
     fn empty(defaults: Vec<(String, String)>) -> Self {
         PyIniFile {
             inner: IniFile::with_defaults(&defaults),
+            toml: None,
         }
     }
 
@@ -111,24 +116,16 @@ impl PyIniFile {
     /// holds the deprecation texts alembic would emit.
     #[pyo3(signature = (config_file_name, ini_section, toml_path, toml_args))]
     fn alembic_options<'py>(
-        &self,
+        &mut self,
         py: Python<'py>,
         config_file_name: Option<String>,
         ini_section: &str,
         toml_path: Option<&str>,
         toml_args: Vec<(String, String)>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let toml = match toml_path {
-            Some(path) => read_pyproject(path).map_err(|e| config_error(py, e))?,
-            None => None,
-        };
-        let config = AlembicConfig::new(
-            self.inner.clone(),
-            config_file_name,
-            ini_section,
-            toml,
-            toml_args,
-        );
+        let config = self
+            .alembic_config(config_file_name, ini_section, toml_path, toml_args)
+            .map_err(|e| config_error(py, e))?;
         let o = AlembicOptions::resolve(&config).map_err(|e| config_error(py, e))?;
         let d = PyDict::new(py);
         d.set_item("script_location", &o.script_location.raw)?;
@@ -153,6 +150,46 @@ impl PyIniFile {
         d.set_item("post_write_hooks", hooks)?;
         d.set_item("warnings", &o.warnings)?;
         Ok(d)
+    }
+
+    /// `Config.get_alembic_option(name)`: the ini's main section first, then
+    /// `[tool.alembic]` (with `%(here)s` and friends substituted); None when neither has it.
+    #[pyo3(signature = (config_file_name, ini_section, toml_path, toml_args, name))]
+    fn alembic_option<'py>(
+        &mut self,
+        py: Python<'py>,
+        config_file_name: Option<String>,
+        ini_section: &str,
+        toml_path: Option<&str>,
+        toml_args: Vec<(String, String)>,
+        name: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let config = self
+            .alembic_config(config_file_name, ini_section, toml_path, toml_args)
+            .map_err(|e| config_error(py, e))?;
+        let value = config
+            .get_alembic_option(name)
+            .map_err(|e| config_error(py, e))?;
+        value.map(|v| toml_value_to_py(py, v)).transpose()
+    }
+
+    /// `Config.get_alembic_boolean_option(name)`.
+    #[pyo3(signature = (config_file_name, ini_section, toml_path, toml_args, name))]
+    fn alembic_boolean_option(
+        &mut self,
+        py: Python<'_>,
+        config_file_name: Option<String>,
+        ini_section: &str,
+        toml_path: Option<&str>,
+        toml_args: Vec<(String, String)>,
+        name: &str,
+    ) -> PyResult<bool> {
+        let config = self
+            .alembic_config(config_file_name, ini_section, toml_path, toml_args)
+            .map_err(|e| config_error(py, e))?;
+        config
+            .get_alembic_boolean_option(name)
+            .map_err(|e| config_error(py, e))
     }
 }
 
@@ -194,6 +231,61 @@ fn read_pyproject_alembic<'py>(
         Some(table) if !table.is_empty() => Ok(Some(table_to_py(py, &table)?)),
         _ => Ok(None),
     }
+}
+
+impl PyIniFile {
+    /// The ini and toml as alembic's `Config` sees them; the toml is read once per path.
+    fn alembic_config(
+        &mut self,
+        config_file_name: Option<String>,
+        ini_section: &str,
+        toml_path: Option<&str>,
+        toml_args: Vec<(String, String)>,
+    ) -> Result<AlembicConfig, ConfigError> {
+        let toml = match toml_path {
+            None => None,
+            Some(path) => match &self.toml {
+                Some((cached, table)) if cached == path => table.clone(),
+                _ => {
+                    let table = read_pyproject(path)?;
+                    self.toml = Some((path.to_owned(), table.clone()));
+                    table
+                }
+            },
+        };
+        Ok(AlembicConfig::new(
+            self.inner.clone(),
+            config_file_name,
+            ini_section,
+            toml,
+            toml_args,
+        ))
+    }
+}
+
+/// A resolved option value as the Python value alembic returns.
+fn toml_value_to_py(py: Python<'_>, value: TomlValue) -> PyResult<Bound<'_, PyAny>> {
+    let pairs = |pairs: Vec<(String, String)>| -> PyResult<Bound<'_, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in pairs {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    };
+    Ok(match value {
+        TomlValue::Str(s) => s.into_pyobject(py)?.into_any(),
+        TomlValue::Int(i) => i.into_pyobject(py)?.into_any(),
+        TomlValue::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        TomlValue::List(items) => PyList::new(py, items)?.into_any(),
+        TomlValue::Table(items) => pairs(items)?.into_any(),
+        TomlValue::Tables(tables) => {
+            let list = PyList::empty(py);
+            for t in tables {
+                list.append(pairs(t)?)?;
+            }
+            list.into_any()
+        }
+    })
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
