@@ -219,3 +219,37 @@ def test_autocommit_block_on_postgresql(tmp_path: Path) -> None:
             for db in dbs:
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         admin.dispose()
+
+
+def test_version_table_tampered_with_mid_run_fails_and_rolls_back(tmp_path: Path) -> None:
+    """alembic checks each version UPDATE matched one row; alembic-rs checks the outcome."""
+    chain = [
+        CHAIN[0],
+        ("r2", "r1", 'op.execute("DELETE FROM alembic_version")', "pass"),
+    ]
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    dbs = [f"tamper_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    with admin.connect() as conn:
+        for db in dbs:
+            conn.exec_driver_sql(f"CREATE DATABASE {db}")
+    try:
+        outcomes = []
+        for cmd, db in zip((alembic_cmd(), ours_cmd()), dbs, strict=True):
+            url = f"postgresql://postgres@127.0.0.1:5432/{db}"
+            root = _project(tmp_path / db, url, chain)
+            assert run(cmd, ["upgrade", "r1"], root).returncode == 0
+            proc = run(cmd, ["upgrade", "head"], root)
+            assert proc.returncode != 0
+            assert "alembic_version" in proc.stdout + proc.stderr
+            engine = sa.create_engine(url)
+            with engine.connect() as conn:
+                outcomes.append(
+                    conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+                )
+            engine.dispose()
+        assert outcomes[1] == outcomes[0] == [("r1",)]
+    finally:
+        with admin.connect() as conn:
+            for db in dbs:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        admin.dispose()

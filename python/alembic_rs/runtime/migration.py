@@ -163,6 +163,8 @@ class MigrationContext:
         self.connection = connection
         self._in_native_transaction = False
         self._lock: tuple[str, str | None, str] | None = None
+        # what alembic_version must hold once the statements sent so far have run
+        self._expected_heads: list[str] | None = None
         if self.as_sql:
             self._in_external_transaction = False
         else:
@@ -276,6 +278,23 @@ class MigrationContext:
             return ()
         return tuple(row[0] for row in self.impl.query(self._version_sql("select")))
 
+    def _verify_version_table(self) -> None:
+        """Check alembic_version against the heads the run expects.
+
+        alembic checks that each version UPDATE/DELETE matched one row; batched
+        statements report no row counts, so the native executor checks the outcome
+        instead, before the transaction commits.
+        """
+        expected = self._expected_heads
+        if expected is None or self.as_sql or self.impl.native is None:
+            return
+        actual = sorted(row[0] for row in self.impl.query(self._version_sql("select")))
+        if actual != sorted(expected):
+            raise util.CommandError(
+                "Online migration expected version table '%s' to hold %s; it holds %s"
+                % (self.version_table, sorted(expected), actual)
+            )
+
     def _apply_version_actions(self, actions: list[tuple[str, str | None, str | None]]) -> None:
         for action, version, to in actions:
             rows = self.impl.exec_sql(self._version_sql(action, version, to))
@@ -324,6 +343,11 @@ class MigrationContext:
             return
         self._in_native_transaction = False
         if commit:
+            try:
+                self._verify_version_table()
+            except BaseException:
+                self.impl.rollback()
+                raise
             self.impl.commit()
         else:
             self.impl.rollback()
@@ -410,6 +434,7 @@ class MigrationContext:
             if self.impl.native is not None:
                 # the last statements go now, even if env.py never ends a transaction
                 self.impl.sync()
+                self._verify_version_table()
         finally:
             if self.as_sql:
                 self.output_buffer.flush()
@@ -424,6 +449,7 @@ class MigrationContext:
                 if self.as_sql:
                     self.impl.static_output("-- Running %s" % (step.short_log,))
                 current = self._run_step(step, kw, current)
+                self._expected_heads = current
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step.info, heads=set(current), run_args=kw)
 
