@@ -222,6 +222,11 @@ def _bench_main(project: Path, tools: dict[str, list[str]], work: Path, args) ->
         lambda: _timed([sys.executable, "-c", _SCRIPTS_ONLY, str(project / "versions")]),
     )
 
+    # -- and of any Python tool whose env.py imports SQLAlchemy: the import alone --------
+    import_floor = _measure(
+        args.repeat, lambda: _timed([sys.executable, "-c", "import sqlalchemy"])
+    )
+
     print("| work | alembic | alembic-rs | alembic / alembic-rs | alembic-rs / floor |")
     print("|---|---:|---:|---:|---:|")
     for label, t in rows:
@@ -233,6 +238,13 @@ def _bench_main(project: Path, tools: dict[str, list[str]], work: Path, args) ->
         f"| floor of `--sql`: import SQLAlchemy, run the scripts with a no-op `op` "
         f"| {_fmt(script_floor)} | | | |"
     )
+    print(f"| floor of any env.py: `python -c 'import sqlalchemy'` | {_fmt(import_floor)} | | | |")
+    sql_alembic = rows[0][1].get("alembic")
+    if sql_alembic:
+        print(
+            f"\n4x faster `--sql` would mean {_fmt(sql_alembic / 4)}; importing SQLAlchemy "
+            f"alone takes {_fmt(import_floor)}, the scripts with a no-op `op` {_fmt(script_floor)}"
+        )
     if "alembic-rs" in tools:
         print(f"\n`--sql` output identical: {'yes' if same_sql else 'NO'}")
 
