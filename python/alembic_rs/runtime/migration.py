@@ -495,6 +495,18 @@ class MigrationContext:
         that runs inside the migration's own transaction (``runtime/dbapi.py``)."""
         if self.impl.native is None:
             return self.connection
+        return self._native_bind(is_async=False)
+
+    @property
+    def async_bind(self) -> Any:
+        """On the native executor, the ``AsyncConnection`` ``op.run_async`` hands its
+        function: like ``bind``, on the migration's own connection and transaction."""
+        from sqlalchemy.ext.asyncio import AsyncConnection
+
+        assert self.impl.native is not None
+        return AsyncConnection._retrieve_proxy_for_target(self._native_bind(is_async=True))
+
+    def _native_bind(self, is_async: bool) -> Any:
         from .dbapi import bind_for
 
         def transaction_ended() -> None:
@@ -503,7 +515,11 @@ class MigrationContext:
             self._in_native_transaction = False
 
         return bind_for(
-            self.impl.native, self.dialect.name, transaction_ended, before_execute=self.impl.sync
+            self.impl.native,
+            self.dialect.name,
+            transaction_ended,
+            before_execute=self.impl.sync,
+            is_async=is_async,
         )
 
     @property
