@@ -476,6 +476,13 @@ class MigrationContext:
                 self.impl.flush()
         except _native.DatabaseError as e:
             raise util.exc.MigrationError(f"{label} failed: {e}") from e
+        except Exception as e:
+            # a statement of op.get_bind() or op.run_async's connection: SQLAlchemy wraps
+            # the error of our DBAPI (runtime/dbapi.py); it fails the step the same way
+            reason = _native_bind_error(e)
+            if reason is None:
+                raise
+            raise util.exc.MigrationError(f"{label} failed: {reason}") from e
         finally:
             self.impl.label = None
         return heads
@@ -525,6 +532,20 @@ class MigrationContext:
     @property
     def config(self) -> Any:
         return self.environment_context.config if self.environment_context else None
+
+
+def _native_bind_error(error: Exception) -> str | None:
+    """The message of a SQLAlchemy error raised by a statement on the native connection's
+    DBAPI (``runtime/dbapi.py``), with its SQL; None for any other error."""
+    from . import dbapi
+
+    orig = getattr(error, "orig", None)
+    if not isinstance(orig, dbapi.Error):
+        return None
+    statement = getattr(error, "statement", None)
+    if orig.sql is None and statement:
+        return f"{orig}\n[SQL: {statement}]"
+    return str(orig)
 
 
 class _EncodedIO:
