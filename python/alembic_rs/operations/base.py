@@ -134,7 +134,14 @@ class Operations:
         user_dialect = user_conn.dialect if user_conn is not None else context.dialect
         if not user_dialect.is_async:
             raise ValueError("Cannot call run_async with a sync engine")
-        return _run_coroutine(async_function(context.async_bind, *args, **kw_args))
+        from sqlalchemy.util import greenlet_spawn
+
+        async def run() -> Any:
+            # made in a greenlet: an async engine's first connect awaits an asyncio lock
+            async_conn = await greenlet_spawn(lambda: context.async_bind)
+            return await async_function(async_conn, *args, **kw_args)
+
+        return _run_coroutine(run())
 
     @staticmethod
     def inline_literal(value: Any, type_: Any = None) -> Any:
