@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import contextvars
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import util
 
@@ -105,31 +107,41 @@ class Operations:
             yield
 
     def run_async(self, async_function: Callable[..., Any], *args: Any, **kw_args: Any) -> Any:
-        """Run an async function with an ``AsyncConnection`` on the migration's connection.
+        """Run ``async_function(async_connection, *args, **kw_args)`` and return its result.
 
-        As in alembic this needs the migration to run on an async SQLAlchemy connection;
-        alembic-rs runs migrations on its native connection unless the given connection is
-        already inside a transaction, so begin one in env.py
-        (``connection.begin()`` before ``context.configure``) to use ``run_async``.
+        ``async_connection`` is a SQLAlchemy ``AsyncConnection`` on the migration's
+        connection and transaction. As in alembic, env.py's engine must be async. On the
+        native executor it is an async engine over the native connection (``op.get_bind()``
+        is its sync twin), so it sees the migration's uncommitted DDL.
         """
-        sync_conn = self.get_bind()
-        if sync_conn is None:
-            raise NotImplementedError("Cannot call run_async in SQL mode")
-        if not sync_conn.dialect.is_async:
-            user_conn = self.migration_context.connection
-            if user_conn is not None and user_conn.dialect.is_async:
-                raise util.CommandError(
-                    "op.run_async() needs the migration on the async connection env.py gave, "
-                    "but alembic-rs runs it on its native connection\nhint: begin a "
-                    "transaction on that connection before context.configure() to keep "
-                    "the migration on it"
-                )
-            raise ValueError("Cannot call run_async with a sync engine")
-        from sqlalchemy.ext.asyncio import AsyncConnection
         from sqlalchemy.util import await_only
 
-        async_conn = AsyncConnection._retrieve_proxy_for_target(sync_conn)
-        return await_only(async_function(async_conn, *args, **kw_args))
+        context = self.migration_context
+        if context.as_sql:
+            _run_async_offline(context.dialect)
+        if context.impl.native is None:
+            # the migration runs on env.py's connection, as in alembic
+            from sqlalchemy.ext.asyncio import AsyncConnection
+
+            sync_conn = context.bind
+            if sync_conn is None:
+                raise NotImplementedError("Cannot call run_async in SQL mode")
+            if not sync_conn.dialect.is_async:
+                raise ValueError("Cannot call run_async with a sync engine")
+            async_conn = AsyncConnection._retrieve_proxy_for_target(sync_conn)
+            return await_only(async_function(async_conn, *args, **kw_args))
+        user_conn = context.connection
+        user_dialect = user_conn.dialect if user_conn is not None else context.dialect
+        if not user_dialect.is_async:
+            raise ValueError("Cannot call run_async with a sync engine")
+        from sqlalchemy.util import greenlet_spawn
+
+        async def run() -> Any:
+            # made in a greenlet: an async engine's first connect awaits an asyncio lock
+            async_conn = await greenlet_spawn(lambda: context.async_bind)
+            return await async_function(async_conn, *args, **kw_args)
+
+        return _run_coroutine(run())
 
     @staticmethod
     def inline_literal(value: Any, type_: Any = None) -> Any:
@@ -292,3 +304,48 @@ def _inline_literal(value: Any, type_: Any = None) -> Any:
 
 
 _LiteralBind: Any = None
+
+
+def _run_coroutine(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``op.run_async``'s coroutine to the end from the migration's sync code.
+
+    Inside SQLAlchemy's greenlet (env.py's ``await connection.run_sync(...)``) it is
+    awaited on env.py's own event loop, as alembic does. With no loop running it gets one
+    of its own. With a loop running in this thread but no greenlet to hand it over, this
+    sync code cannot await it: it runs on a fresh loop in a worker thread while the
+    migration waits (the native connection is safe to use from there).
+    """
+    import asyncio
+
+    from sqlalchemy.util import await_only
+    from sqlalchemy.util.concurrency import in_greenlet
+
+    if in_greenlet():
+        return await_only(coro)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1, thread_name_prefix="alembic-rs-run-async") as pool:
+        return pool.submit(context.run, asyncio.run, coro).result()
+
+
+def _run_async_offline(dialect: Any) -> NoReturn:
+    """``op.run_async`` in ``--sql`` mode fails as in alembic, whose bind there is a mock
+    connection of the configured dialect: a sync dialect raises ``ValueError``; with an
+    async one alembic's ``await_only`` raises ``MissingGreenlet`` outside a greenlet, and
+    inside one there is still no database for the function to run on."""
+    from sqlalchemy.util import await_only
+    from sqlalchemy.util.concurrency import in_greenlet
+
+    if not dialect.is_async:
+        raise ValueError("Cannot call run_async with a sync engine")
+    if not in_greenlet():
+        # SQLAlchemy's own MissingGreenlet, message and all
+        await_only(_nothing())
+    raise NotImplementedError("Cannot call run_async in SQL mode")
+
+
+async def _nothing() -> None:
+    pass

@@ -446,6 +446,44 @@ class Cursor:
         self.close()
 
 
+class AwaitingConnection(Connection):
+    """The connection under ``op.run_async``'s ``AsyncConnection``: its cursors hand each
+    statement to the event loop as a coroutine, as asyncio drivers do."""
+
+    def cursor(self) -> Cursor:
+        self._check()
+        return AwaitingCursor(self)
+
+
+class AwaitingCursor(Cursor):
+    """A cursor whose statements run as coroutines awaited on SQLAlchemy's event loop.
+
+    The statement itself still blocks in Rust; going through the loop is what SQLAlchemy's
+    asyncio extension expects of an async driver (``AsyncConnection.execute`` fails with
+    ``AwaitRequired`` when a statement never awaits). Outside SQLAlchemy's greenlet (the
+    engine's first connect, made in plain sync code) the statement runs directly.
+    """
+
+    def execute(
+        self, operation: str, parameters: Mapping[str, Any] | Sequence[Any] | None = None
+    ) -> Cursor:
+        from sqlalchemy.util import await_only
+        from sqlalchemy.util.concurrency import in_greenlet
+
+        run = super().execute
+        if not in_greenlet():
+            return run(operation, parameters)
+
+        async def statement() -> Cursor:
+            return run(operation, parameters)
+
+        return await_only(statement())  # type: ignore[no-any-return]
+
+    async def _async_soft_close(self) -> None:
+        """Called by SQLAlchemy's ``AsyncConnection.execute``: results are read whole
+        when the statement runs, so there is nothing to release before they are read."""
+
+
 # -- the SQLAlchemy connection a migration gets ------------------------------------------
 
 
@@ -459,7 +497,8 @@ class _Bind:
         self.connection = connection
 
 
-_binds: dict[int, _Bind] = {}
+# keyed by (id of the native connection, async or not)
+_binds: dict[tuple[int, bool], _Bind] = {}
 
 
 def bind_for(
@@ -467,21 +506,24 @@ def bind_for(
     dialect_name: str | None = None,
     on_transaction_end: Callable[[], None] | None = None,
     before_execute: Callable[[], None] | None = None,
+    is_async: bool = False,
 ) -> Any:
     """A SQLAlchemy ``Connection`` that runs on ``native`` (a ``_native.Connection``),
     inside the transaction the migration runtime opened on it.
 
     Made on first use and kept per native connection. ``dialect_name`` picks between
     ``mysql`` and ``mariadb`` (as the user's dialect names it); ``on_transaction_end`` is
-    called when the migration commits or rolls back through it.
+    called when the migration commits or rolls back through it. ``is_async`` gives the
+    connection of an async engine instead, the one ``op.run_async`` wraps in an
+    ``AsyncConnection``.
     """
-    bind = _binds.get(id(native))
+    bind = _binds.get((id(native), is_async))
     if bind is None or bind.native is not native or native.closed:
-        bind = _make_bind(native, dialect_name)
+        bind = _make_bind(native, dialect_name, is_async)
         # drop entries of closed connections, so a long-lived process does not pile them up
         for key in [k for k, b in _binds.items() if b.native.closed]:
             del _binds[key]
-        _binds[id(native)] = bind
+        _binds[(id(native), is_async)] = bind
     bind.adapter.on_transaction_end = on_transaction_end
     bind.adapter.before_execute = before_execute
     conn = bind.connection
@@ -498,7 +540,7 @@ def bind_for(
     return conn
 
 
-def _make_bind(native: Any, dialect_name: str | None) -> _Bind:
+def _make_bind(native: Any, dialect_name: str | None, is_async: bool) -> _Bind:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
 
@@ -507,12 +549,13 @@ def _make_bind(native: Any, dialect_name: str | None) -> _Bind:
     backend = native.backend
     if backend in ("mysql", "mariadb") and dialect_name in ("mysql", "mariadb"):
         backend = dialect_name
-    dialect_cls = sa_dialects.dialect_for(backend)
+    dialect_cls = sa_dialects.dialect_for(backend, is_async)
     if backend == "sqlite":
         _learn_sqlite_version(native)
-    adapter = Connection(native, paramstyle=dialect_cls.default_paramstyle)
+    adapter_cls = AwaitingConnection if is_async else Connection
+    adapter = adapter_cls(native, paramstyle=dialect_cls.default_paramstyle)
     engine = create_engine(
-        f"{backend}+alembic_rs://",
+        f"{backend}+{dialect_cls.driver}://",
         creator=lambda: adapter,
         poolclass=StaticPool,
         # returning the connection to the pool must not roll the migration back

@@ -476,6 +476,13 @@ class MigrationContext:
                 self.impl.flush()
         except _native.DatabaseError as e:
             raise util.exc.MigrationError(f"{label} failed: {e}") from e
+        except Exception as e:
+            # a statement of op.get_bind() or op.run_async's connection: SQLAlchemy wraps
+            # the error of our DBAPI (runtime/dbapi.py); it fails the step the same way
+            reason = _native_bind_error(e)
+            if reason is None:
+                raise
+            raise util.exc.MigrationError(f"{label} failed: {reason}") from e
         finally:
             self.impl.label = None
         return heads
@@ -495,6 +502,18 @@ class MigrationContext:
         that runs inside the migration's own transaction (``runtime/dbapi.py``)."""
         if self.impl.native is None:
             return self.connection
+        return self._native_bind(is_async=False)
+
+    @property
+    def async_bind(self) -> Any:
+        """On the native executor, the ``AsyncConnection`` ``op.run_async`` hands its
+        function: like ``bind``, on the migration's own connection and transaction."""
+        from sqlalchemy.ext.asyncio import AsyncConnection
+
+        assert self.impl.native is not None
+        return AsyncConnection._retrieve_proxy_for_target(self._native_bind(is_async=True))
+
+    def _native_bind(self, is_async: bool) -> Any:
         from .dbapi import bind_for
 
         def transaction_ended() -> None:
@@ -503,12 +522,30 @@ class MigrationContext:
             self._in_native_transaction = False
 
         return bind_for(
-            self.impl.native, self.dialect.name, transaction_ended, before_execute=self.impl.sync
+            self.impl.native,
+            self.dialect.name,
+            transaction_ended,
+            before_execute=self.impl.sync,
+            is_async=is_async,
         )
 
     @property
     def config(self) -> Any:
         return self.environment_context.config if self.environment_context else None
+
+
+def _native_bind_error(error: Exception) -> str | None:
+    """The message of a SQLAlchemy error raised by a statement on the native connection's
+    DBAPI (``runtime/dbapi.py``), with its SQL; None for any other error."""
+    from . import dbapi
+
+    orig = getattr(error, "orig", None)
+    if not isinstance(orig, dbapi.Error):
+        return None
+    statement = getattr(error, "statement", None)
+    if orig.sql is None and statement:
+        return f"{orig}\n[SQL: {statement}]"
+    return str(orig)
 
 
 class _EncodedIO:

@@ -1,5 +1,6 @@
 """SQLAlchemy dialects that drive ``alembic_rs.runtime.dbapi``: ``postgresql+alembic_rs``,
-``sqlite+alembic_rs``, ``mysql+alembic_rs`` and ``mariadb+alembic_rs``.
+``sqlite+alembic_rs``, ``mysql+alembic_rs`` and ``mariadb+alembic_rs``, and their async
+variants (``+alembic_rs_async``) under ``op.run_async``'s ``AsyncConnection``.
 
 Each subclasses SQLAlchemy's own dialect for the database, so SQL compilation and
 reflection are SQLAlchemy's; only the driver layer is ours. The migration runtime owns
@@ -220,10 +221,59 @@ _DIALECTS: dict[str, type[Any]] = {
 }
 
 
-def dialect_for(name: str) -> type[Any]:
-    """The dialect class for ``postgresql``, ``sqlite``, ``mysql`` or ``mariadb``."""
-    return _DIALECTS[name]
+# -- the async variants, for op.run_async ---------------------------------------------------
+# The same dialects flagged async, so SQLAlchemy's AsyncEngine/AsyncConnection accept them;
+# their DBAPI connection is dbapi.AwaitingConnection, whose statements go through the loop.
+
+
+class _AsyncMixin:
+    """What turns a dialect above into the async one ``op.run_async`` runs on."""
+
+    driver = "alembic_rs_async"
+    is_async = True
+    # results are read whole; AsyncConnection.stream() says it needs server-side cursors
+    supports_server_side_cursors = False
+
+
+class PGDialectAsync_alembic_rs(_AsyncMixin, PGDialect_alembic_rs):
+    """PostgreSQL through the migration's native connection, as an async dialect."""
+
+    supports_statement_cache = True
+
+
+class SQLiteDialectAsync_alembic_rs(_AsyncMixin, SQLiteDialect_alembic_rs):
+    """SQLite through the migration's native connection, as an async dialect."""
+
+    supports_statement_cache = True
+
+
+class MySQLDialectAsync_alembic_rs(_AsyncMixin, MySQLDialect_alembic_rs):
+    """MySQL through the migration's native connection, as an async dialect."""
+
+    supports_statement_cache = True
+
+
+class MariaDBDialectAsync_alembic_rs(_AsyncMixin, MariaDBDialect_alembic_rs):
+    """MariaDB through the migration's native connection, as an async dialect."""
+
+    supports_statement_cache = True
+
+
+_ASYNC_DIALECTS: dict[str, type[Any]] = {
+    "postgresql": PGDialectAsync_alembic_rs,
+    "sqlite": SQLiteDialectAsync_alembic_rs,
+    "mysql": MySQLDialectAsync_alembic_rs,
+    "mariadb": MariaDBDialectAsync_alembic_rs,
+}
+
+
+def dialect_for(name: str, is_async: bool = False) -> type[Any]:
+    """The dialect class for ``postgresql``, ``sqlite``, ``mysql`` or ``mariadb``;
+    ``is_async`` gives the async variant ``op.run_async`` runs on."""
+    return (_ASYNC_DIALECTS if is_async else _DIALECTS)[name]
 
 
 for _name, _cls in _DIALECTS.items():
     registry.register(f"{_name}.alembic_rs", __name__, _cls.__name__)
+for _name, _cls in _ASYNC_DIALECTS.items():
+    registry.register(f"{_name}.alembic_rs_async", __name__, _cls.__name__)
