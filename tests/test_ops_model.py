@@ -22,7 +22,7 @@ import alembic_rs.operations.ops as our_ops
 class Capture:
     """Stands in for ``Operations`` / ``BatchOperations``: ``invoke`` returns the op object."""
 
-    class impl:  # noqa: N801  (the attribute alembic's batch classmethods read)
+    class impl:  # the attribute alembic's batch classmethods read
         table_name = "batch_t"
         schema = "batch_s"
 
@@ -127,8 +127,14 @@ def plain(value: Any, depth: int = 0) -> Any:
         if any(isinstance(v, sa.schema.Constraint) for v in value):
             # CreateTableOp.from_table lists the columns, then the table's constraints,
             # which SQLAlchemy keeps in a set: their order is arbitrary
-            cols = [p for v, p in zip(value, items) if not isinstance(v, sa.schema.Constraint)]
-            rest = [p for v, p in zip(value, items) if isinstance(v, sa.schema.Constraint)]
+            cols = [
+                p
+                for v, p in zip(value, items, strict=True)
+                if not isinstance(v, sa.schema.Constraint)
+            ]
+            rest = [
+                p for v, p in zip(value, items, strict=True) if isinstance(v, sa.schema.Constraint)
+            ]
             items = cols + sorted(rest, key=repr)
         return type(value).__name__, items
     if isinstance(value, (set, frozenset)):
@@ -140,7 +146,7 @@ def outcome(fn: Callable[[], Any]) -> Any:
     """``plain(fn())``, or the exception it raised (type and message)."""
     try:
         return ("ok", plain(fn()))
-    except Exception as exc:  # noqa: BLE001  (the exception is what is compared)
+    except Exception as exc:  # the exception is what is compared
         return ("raised", type(exc).__name__, str(exc))
 
 
@@ -184,28 +190,28 @@ def _table(name: str = "account", schema: str | None = None) -> sa.Table:
     )
 
 
-# each case: O (an ops module) -> op object
+# each case: m (an ops module) -> op object
 CASES: dict[str, Callable[[Any], Any]] = {
-    "add_column": lambda O: O.AddColumnOp.add_column(
+    "add_column": lambda m: m.AddColumnOp.add_column(
         CAP, "t", sa.Column("x", sa.String(20), nullable=False, server_default="a")
     ),
-    "add_column_schema_if_not_exists": lambda O: O.AddColumnOp.add_column(
+    "add_column_schema_if_not_exists": lambda m: m.AddColumnOp.add_column(
         CAP, "t", sa.Column("x", sa.Integer), schema="s", if_not_exists=True
     ),
-    "batch_add_column": lambda O: O.AddColumnOp.batch_add_column(
+    "batch_add_column": lambda m: m.AddColumnOp.batch_add_column(
         CAP, sa.Column("x", sa.Integer), insert_after="id"
     ),
-    "add_column_from_column": lambda O: O.AddColumnOp.from_column(_table().c.email),
-    "drop_column": lambda O: O.DropColumnOp.drop_column(CAP, "t", "x", schema="s"),
-    "drop_column_if_exists": lambda O: O.DropColumnOp.drop_column(CAP, "t", "x", if_exists=True),
-    "drop_column_from_column": lambda O: O.DropColumnOp.from_column_and_tablename(
+    "add_column_from_column": lambda m: m.AddColumnOp.from_column(_table().c.email),
+    "drop_column": lambda m: m.DropColumnOp.drop_column(CAP, "t", "x", schema="s"),
+    "drop_column_if_exists": lambda m: m.DropColumnOp.drop_column(CAP, "t", "x", if_exists=True),
+    "drop_column_from_column": lambda m: m.DropColumnOp.from_column_and_tablename(
         "s", "t", sa.Column("x", sa.Integer, nullable=False)
     ),
-    "batch_drop_column": lambda O: O.DropColumnOp.batch_drop_column(CAP, "x"),
-    "alter_column_type": lambda O: O.AlterColumnOp.alter_column(
+    "batch_drop_column": lambda m: m.DropColumnOp.batch_drop_column(CAP, "x"),
+    "alter_column_type": lambda m: m.AlterColumnOp.alter_column(
         CAP, "t", "c", type_=sa.String(50), existing_type=sa.String(20), existing_nullable=True
     ),
-    "alter_column_everything": lambda O: O.AlterColumnOp.alter_column(
+    "alter_column_everything": lambda m: m.AlterColumnOp.alter_column(
         CAP,
         "t",
         "c",
@@ -218,14 +224,14 @@ CASES: dict[str, Callable[[Any], Any]] = {
         schema="s",
         postgresql_using="c::text",
     ),
-    "alter_column_nothing": lambda O: O.AlterColumnOp.alter_column(CAP, "t", "c"),
-    "alter_column_modify_kw": lambda O: O.AlterColumnOp(
+    "alter_column_nothing": lambda m: m.AlterColumnOp.alter_column(CAP, "t", "c"),
+    "alter_column_modify_kw": lambda m: m.AlterColumnOp(
         "t", "c", modify_autoincrement=True, existing_autoincrement=False
     ),
-    "batch_alter_column": lambda O: O.AlterColumnOp.batch_alter_column(
+    "batch_alter_column": lambda m: m.AlterColumnOp.batch_alter_column(
         CAP, "c", nullable=True, existing_type=sa.Integer, insert_before="id"
     ),
-    "create_table": lambda O: O.CreateTableOp.create_table(
+    "create_table": lambda m: m.CreateTableOp.create_table(
         CAP,
         "t",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -237,51 +243,51 @@ CASES: dict[str, Callable[[Any], Any]] = {
         prefixes=["TEMPORARY"],
         mysql_engine="InnoDB",
     ),
-    "create_table_from_table": lambda O: O.CreateTableOp.from_table(_table()),
-    "create_table_from_table_schema": lambda O: O.CreateTableOp.from_table(
+    "create_table_from_table": lambda m: m.CreateTableOp.from_table(_table()),
+    "create_table_from_table_schema": lambda m: m.CreateTableOp.from_table(
         _table("acct", schema="app")
     ),
-    "drop_table": lambda O: O.DropTableOp.drop_table(CAP, "t", schema="s", if_exists=True),
-    "drop_table_kw": lambda O: O.DropTableOp.drop_table(CAP, "t", comment="c", info={"x": 1}),
-    "drop_table_from_table": lambda O: O.DropTableOp.from_table(_table()),
-    "rename_table": lambda O: O.RenameTableOp.rename_table(CAP, "a", "b", schema="s"),
-    "create_table_comment": lambda O: O.CreateTableCommentOp.create_table_comment(
+    "drop_table": lambda m: m.DropTableOp.drop_table(CAP, "t", schema="s", if_exists=True),
+    "drop_table_kw": lambda m: m.DropTableOp.drop_table(CAP, "t", comment="c", info={"x": 1}),
+    "drop_table_from_table": lambda m: m.DropTableOp.from_table(_table()),
+    "rename_table": lambda m: m.RenameTableOp.rename_table(CAP, "a", "b", schema="s"),
+    "create_table_comment": lambda m: m.CreateTableCommentOp.create_table_comment(
         CAP, "t", "new", existing_comment="old"
     ),
-    "create_table_comment_first": lambda O: O.CreateTableCommentOp.create_table_comment(
+    "create_table_comment_first": lambda m: m.CreateTableCommentOp.create_table_comment(
         CAP, "t", "new", schema="s"
     ),
-    "batch_create_table_comment": lambda O: O.CreateTableCommentOp.batch_create_table_comment(
+    "batch_create_table_comment": lambda m: m.CreateTableCommentOp.batch_create_table_comment(
         CAP, "new"
     ),
-    "drop_table_comment": lambda O: O.DropTableCommentOp.drop_table_comment(
+    "drop_table_comment": lambda m: m.DropTableCommentOp.drop_table_comment(
         CAP, "t", existing_comment="old"
     ),
-    "create_index": lambda O: O.CreateIndexOp.create_index(
+    "create_index": lambda m: m.CreateIndexOp.create_index(
         CAP, "ix_t_a", "t", ["a", "b"], unique=True, schema="s", postgresql_using="btree"
     ),
-    "create_index_expression": lambda O: O.CreateIndexOp.create_index(
+    "create_index_expression": lambda m: m.CreateIndexOp.create_index(
         CAP, "ix_t_lower", "t", [sa.text("lower(a)")], if_not_exists=True
     ),
-    "create_index_from_index": lambda O: O.CreateIndexOp.from_index(
+    "create_index_from_index": lambda m: m.CreateIndexOp.from_index(
         next(i for i in _table().indexes if i.name == "ix_account_score")
     ),
-    "batch_create_index": lambda O: O.CreateIndexOp.batch_create_index(CAP, "ix", ["a"]),
-    "drop_index": lambda O: O.DropIndexOp.drop_index(CAP, "ix", table_name="t", schema="s"),
-    "drop_index_from_index": lambda O: O.DropIndexOp.from_index(
+    "batch_create_index": lambda m: m.CreateIndexOp.batch_create_index(CAP, "ix", ["a"]),
+    "drop_index": lambda m: m.DropIndexOp.drop_index(CAP, "ix", table_name="t", schema="s"),
+    "drop_index_from_index": lambda m: m.DropIndexOp.from_index(
         next(i for i in _table().indexes if i.name == "ix_account_score")
     ),
-    "batch_drop_index": lambda O: O.DropIndexOp.batch_drop_index(CAP, "ix"),
-    "create_primary_key": lambda O: O.CreatePrimaryKeyOp.create_primary_key(
+    "batch_drop_index": lambda m: m.DropIndexOp.batch_drop_index(CAP, "ix"),
+    "create_primary_key": lambda m: m.CreatePrimaryKeyOp.create_primary_key(
         CAP, "pk_t", "t", ["a", "b"], schema="s"
     ),
-    "batch_create_primary_key": lambda O: O.CreatePrimaryKeyOp.batch_create_primary_key(
+    "batch_create_primary_key": lambda m: m.CreatePrimaryKeyOp.batch_create_primary_key(
         CAP, "pk", ["a"]
     ),
-    "create_unique_constraint": lambda O: O.CreateUniqueConstraintOp.create_unique_constraint(
+    "create_unique_constraint": lambda m: m.CreateUniqueConstraintOp.create_unique_constraint(
         CAP, "uq_t_a", "t", ["a"], deferrable=True, initially="DEFERRED"
     ),
-    "create_foreign_key": lambda O: O.CreateForeignKeyOp.create_foreign_key(
+    "create_foreign_key": lambda m: m.CreateForeignKeyOp.create_foreign_key(
         CAP,
         "fk_t_o",
         "t",
@@ -293,85 +299,84 @@ CASES: dict[str, Callable[[Any], Any]] = {
         referent_schema="r",
         match="FULL",
     ),
-    "create_foreign_key_self": lambda O: O.CreateForeignKeyOp.create_foreign_key(
+    "create_foreign_key_self": lambda m: m.CreateForeignKeyOp.create_foreign_key(
         CAP, "fk_self", "t", "t", ["parent_id"], ["id"]
     ),
-    "batch_create_foreign_key": lambda O: O.CreateForeignKeyOp.batch_create_foreign_key(
+    "batch_create_foreign_key": lambda m: m.CreateForeignKeyOp.batch_create_foreign_key(
         CAP, "fk", "o", ["o_id"], ["id"], onupdate="SET NULL"
     ),
-    "create_check_constraint": lambda O: O.CreateCheckConstraintOp.create_check_constraint(
+    "create_check_constraint": lambda m: m.CreateCheckConstraintOp.create_check_constraint(
         CAP, "ck_t", "t", "a > 0", schema="s"
     ),
-    "create_check_constraint_expr": lambda O: O.CreateCheckConstraintOp.create_check_constraint(
+    "create_check_constraint_expr": lambda m: m.CreateCheckConstraintOp.create_check_constraint(
         CAP, "ck_t", "t", sa.column("a") > 5
     ),
-    "add_constraint_from_fk": lambda O: O.AddConstraintOp.from_constraint(
+    "add_constraint_from_fk": lambda m: m.AddConstraintOp.from_constraint(
         next(iter(_table().foreign_key_constraints))
     ),
-    "add_constraint_from_unique": lambda O: O.AddConstraintOp.from_constraint(
+    "add_constraint_from_unique": lambda m: m.AddConstraintOp.from_constraint(
         next(c for c in _table().constraints if c.name == "uq_email_score")
     ),
-    "add_constraint_from_check": lambda O: O.AddConstraintOp.from_constraint(
+    "add_constraint_from_check": lambda m: m.AddConstraintOp.from_constraint(
         next(c for c in _table().constraints if c.name == "ck_score")
     ),
-    "add_constraint_from_pk": lambda O: O.AddConstraintOp.from_constraint(
+    "add_constraint_from_pk": lambda m: m.AddConstraintOp.from_constraint(
         _table(schema="app").primary_key
     ),
-    "drop_constraint": lambda O: O.DropConstraintOp.drop_constraint(
+    "drop_constraint": lambda m: m.DropConstraintOp.drop_constraint(
         CAP, "uq", "t", type_="unique", schema="s", if_exists=True
     ),
-    "drop_constraint_from_fk": lambda O: O.DropConstraintOp.from_constraint(
+    "drop_constraint_from_fk": lambda m: m.DropConstraintOp.from_constraint(
         next(iter(_table().foreign_key_constraints))
     ),
-    "drop_constraint_from_check": lambda O: O.DropConstraintOp.from_constraint(
+    "drop_constraint_from_check": lambda m: m.DropConstraintOp.from_constraint(
         next(c for c in _table().constraints if c.name == "ck_score")
     ),
-    "batch_drop_constraint": lambda O: O.DropConstraintOp.batch_drop_constraint(
+    "batch_drop_constraint": lambda m: m.DropConstraintOp.batch_drop_constraint(
         CAP, "fk", type_="foreignkey"
     ),
-    "bulk_insert": lambda O: O.BulkInsertOp.bulk_insert(
+    "bulk_insert": lambda m: m.BulkInsertOp.bulk_insert(
         CAP, sa.table("t", sa.column("a")), [{"a": 1}], multiinsert=False
     ),
-    "execute": lambda O: O.ExecuteSQLOp.execute(
+    "execute": lambda m: m.ExecuteSQLOp.execute(
         CAP, "UPDATE t SET a = 1", execution_options={"x": 1}
     ),
-    "batch_execute": lambda O: O.ExecuteSQLOp.batch_execute(CAP, sa.text("SELECT 1")),
-    "modify_table_ops": lambda O: O.ModifyTableOps(
+    "batch_execute": lambda m: m.ExecuteSQLOp.batch_execute(CAP, sa.text("SELECT 1")),
+    "modify_table_ops": lambda m: m.ModifyTableOps(
         "t",
         [
-            O.AddColumnOp("t", sa.Column("x", sa.Integer)),
-            O.AlterColumnOp("t", "y", modify_nullable=False, existing_nullable=True),
-            O.CreateIndexOp("ix", "t", ["x"]),
+            m.AddColumnOp("t", sa.Column("x", sa.Integer)),
+            m.AlterColumnOp("t", "y", modify_nullable=False, existing_nullable=True),
+            m.CreateIndexOp("ix", "t", ["x"]),
         ],
         schema="s",
     ),
-    "upgrade_ops": lambda O: O.UpgradeOps(
+    "upgrade_ops": lambda m: m.UpgradeOps(
         [
-            O.CreateTableOp.from_table(_table()),
-            O.ModifyTableOps("t", [O.DropColumnOp.from_column_and_tablename(
-                None, "t", sa.Column("x", sa.Integer)
-            )]),
-            O.CreateTableCommentOp("t", "c"),
+            m.CreateTableOp.from_table(_table()),
+            m.ModifyTableOps(
+                "t",
+                [m.DropColumnOp.from_column_and_tablename(None, "t", sa.Column("x", sa.Integer))],
+            ),
+            m.CreateTableCommentOp("t", "c"),
         ],
         upgrade_token="upgrades_db1",
     ),
-    "downgrade_ops": lambda O: O.DowngradeOps(
-        [O.DropTableOp.from_table(_table()), O.RenameTableOp("a", "b")]
+    "downgrade_ops": lambda m: m.DowngradeOps(
+        [m.DropTableOp.from_table(_table()), m.RenameTableOp("a", "b")]
     ),
-    "empty_upgrade_ops": lambda O: O.UpgradeOps(),
-    "migration_script": lambda O: O.MigrationScript(
+    "empty_upgrade_ops": lambda m: m.UpgradeOps(),
+    "migration_script": lambda m: m.MigrationScript(
         "abc123",
-        O.UpgradeOps([O.AddColumnOp("t", sa.Column("x", sa.Integer))]),
-        O.DowngradeOps([O.DropColumnOp("t", "x")]),
+        m.UpgradeOps([m.AddColumnOp("t", sa.Column("x", sa.Integer))]),
+        m.DowngradeOps([m.DropColumnOp("t", "x")]),
         message="msg",
         head="base",
         branch_label="lbl",
         version_path="versions/x",
         depends_on="d1",
     ),
-    "exclude_constraint_from_constraint": lambda O: O.AddConstraintOp.from_constraint(
-        _exclude()
-    ),
+    "exclude_constraint_from_constraint": lambda m: m.AddConstraintOp.from_constraint(_exclude()),
 }
 
 
@@ -433,9 +438,9 @@ def test_cases_cover_every_op_class() -> None:
 
 
 def test_info_is_per_object_and_assignable() -> None:
-    for O in (alembic_ops, our_ops):
-        a = O.DropColumnOp("t", "x")
-        b = O.DropColumnOp("t", "y")
+    for m in (alembic_ops, our_ops):
+        a = m.DropColumnOp("t", "x")
+        b = m.DropColumnOp("t", "y")
         a.info["k"] = 1
         assert (a.info, b.info) == ({"k": 1}, {})
-        assert O.CreateTableOp("t", [], info={"z": 2}).info == {"z": 2}
+        assert m.CreateTableOp("t", [], info={"z": 2}).info == {"z": 2}

@@ -173,7 +173,11 @@ def test_enum_plugin_online(tmp_path: Path, two_databases, ours: rp.Tool) -> Non
         theirs.check()
         mine.check()
         assert _state(o_db) == _state(a_db), target
-    assert rp.table_data(o_db)["account"] == [("1", "'active'"), ("2", "'disabled'"), ("3", "'active'")]
+    assert rp.table_data(o_db)["account"] == [
+        ("1", "'active'"),
+        ("2", "'disabled'"),
+        ("3", "'active'"),
+    ]
 
     # the failing sync: same error, nothing of it left behind
     theirs, mine = both(["upgrade", "e4"])

@@ -93,12 +93,8 @@ _drop_table = renderers.dispatch_for(ops.DropTableOp)(_missing("_drop_table", "d
 _add_index = renderers.dispatch_for(ops.CreateIndexOp)(_missing("_add_index", "create_index"))
 _drop_index = renderers.dispatch_for(ops.DropIndexOp)(_missing("_drop_index", "drop_index"))
 _add_column = renderers.dispatch_for(ops.AddColumnOp)(_missing("_add_column", "add_column"))
-_drop_column = renderers.dispatch_for(ops.DropColumnOp)(
-    _missing("_drop_column", "drop_column")
-)
-_alter_column = renderers.dispatch_for(ops.AlterColumnOp)(
-    _missing("_alter_column", "alter_column")
-)
+_drop_column = renderers.dispatch_for(ops.DropColumnOp)(_missing("_drop_column", "drop_column"))
+_alter_column = renderers.dispatch_for(ops.AlterColumnOp)(_missing("_alter_column", "alter_column"))
 _add_constraint = renderers.dispatch_for(ops.AddConstraintOp)(
     _missing("_add_constraint", "constraints")
 )

@@ -265,7 +265,9 @@ class CreatePrimaryKeyOp(AddConstraintOp):
     def batch_create_primary_key(
         cls, operations: Any, constraint_name: str | None, columns: list[str]
     ) -> None:
-        op = cls(constraint_name, operations.impl.table_name, columns, schema=operations.impl.schema)
+        op = cls(
+            constraint_name, operations.impl.table_name, columns, schema=operations.impl.schema
+        )
         return operations.invoke(op)
 
 
@@ -726,9 +728,7 @@ class CreateTableOp(MigrateOperation):
         self._constraints_included = _constraints_included
 
     def reverse(self) -> DropTableOp:
-        return DropTableOp.from_table(
-            self.to_table(), _namespace_metadata=self._namespace_metadata
-        )
+        return DropTableOp.from_table(self.to_table(), _namespace_metadata=self._namespace_metadata)
 
     def to_diff_tuple(self) -> tuple[str, Any]:
         return ("add_table", self.to_table())
@@ -763,7 +763,12 @@ class CreateTableOp(MigrateOperation):
 
     @classmethod
     def create_table(
-        cls, operations: Any, table_name: str, *columns: Any, if_not_exists: bool | None = None, **kw: Any
+        cls,
+        operations: Any,
+        table_name: str,
+        *columns: Any,
+        if_not_exists: bool | None = None,
+        **kw: Any,
     ) -> Any:
         """Create a table of ``columns`` (and constraints, indexes); returns the ``Table``."""
         op = cls(table_name, columns, if_not_exists=if_not_exists, **kw)
@@ -922,7 +927,10 @@ class CreateTableCommentOp(AlterTableOp):
                 self.table_name, existing_comment=self.comment, schema=self.schema
             )
         return CreateTableCommentOp(
-            self.table_name, self.existing_comment, existing_comment=self.comment, schema=self.schema
+            self.table_name,
+            self.existing_comment,
+            existing_comment=self.comment,
+            schema=self.schema,
         )
 
     def to_table(self, migration_context: Any = None) -> Any:
@@ -1537,9 +1545,7 @@ class MigrationScript(MigrateOperation):
 
 
 @Operations.register_operation("create_exclude_constraint")
-@BatchOperations.register_operation(
-    "create_exclude_constraint", "batch_create_exclude_constraint"
-)
+@BatchOperations.register_operation("create_exclude_constraint", "batch_create_exclude_constraint")
 @AddConstraintOp.register_add_constraint("exclude_constraint")
 class CreateExcludeConstraintOp(AddConstraintOp):
     """``op.create_exclude_constraint`` (PostgreSQL)."""

@@ -118,9 +118,7 @@ class SchemaObjects:
             None: sa.schema.Constraint,
         }
         if type_ not in makers:
-            raise TypeError(
-                "'type' can be one of " + ", ".join(sorted(repr(k) for k in makers))
-            )
+            raise TypeError("'type' can be one of " + ", ".join(sorted(repr(k) for k in makers)))
         t = self.table(table_name, schema=schema)
         const = makers[type_](name=name)
         t.append_constraint(const)

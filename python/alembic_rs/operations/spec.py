@@ -952,9 +952,7 @@ def add_constraint(dialect: Dialect | str, constraint: Any) -> dict[str, Any]:
     d = get_dialect(dialect)
     if isinstance(constraint, sa.ForeignKeyConstraint):
         table = constraint.parent
-    elif isinstance(constraint, sa.CheckConstraint) and not isinstance(
-        constraint.parent, sa.Table
-    ):
+    elif isinstance(constraint, sa.CheckConstraint) and not isinstance(constraint.parent, sa.Table):
         table = constraint.parent.table
     else:
         table = constraint.table
