@@ -34,11 +34,17 @@ ALIASES = {
     "alembic.operations": "alembic_rs.operations",
     "alembic.operations.base": "alembic_rs.operations.base",
     "alembic.operations.ops": "alembic_rs.operations.ops",
+    "alembic.operations.toimpl": "alembic_rs.operations.toimpl",
+    "alembic.operations.batch": "alembic_rs.operations.batch",
+    "alembic.operations.schemaobj": "alembic_rs.operations.schemaobj",
     "alembic.autogenerate": "alembic_rs.autogenerate",
     "alembic.autogenerate.api": "alembic_rs.autogenerate.api",
+    "alembic.autogenerate.compare": "alembic_rs.autogenerate.compare",
+    "alembic.autogenerate.render": "alembic_rs.autogenerate.render",
     "alembic.util": "alembic_rs.util",
     "alembic.util.exc": "alembic_rs.util.exc",
     "alembic.util.messaging": "alembic_rs.util.messaging",
+    "alembic.util.langhelpers": "alembic_rs.util.langhelpers",
 }
 
 

@@ -1,6 +1,8 @@
 """The ``op.*`` API (``alembic.operations``)."""
 
-from .base import Operations
+from . import toimpl  # noqa: F401  (registers the built-in implementations)
+from .base import AbstractOperations, Operations
+from .batch import BatchOperations
 from .ops import MigrateOperation
 
-__all__ = ["MigrateOperation", "Operations"]
+__all__ = ["AbstractOperations", "BatchOperations", "MigrateOperation", "Operations"]

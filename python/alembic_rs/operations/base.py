@@ -1,4 +1,4 @@
-"""``Operations``: the ``op.*`` API. Each call becomes a plain spec that Rust renders."""
+"""``Operations``: the ``op.*`` API. Each call builds an op object (``ops.py``) and invokes it."""
 
 from __future__ import annotations
 
@@ -24,10 +24,62 @@ def current_operations() -> Operations:
     return _current[-1]
 
 
-class Operations:
-    """The migration operations, as alembic's ``Operations`` offers them."""
+class AbstractOperations:
+    """What ``Operations`` and ``BatchOperations`` share: the operation registry.
 
-    _to_impl: dict[type, Callable[..., Any]] = {}
+    ``register_operation`` adds an ``op.<name>`` method that calls an op class's
+    classmethod, which builds the op object and calls ``invoke``; ``invoke`` runs the
+    function ``implementation_for`` registered for the object's class (the nearest in
+    its MRO). alembic-rs's own implementations (``toimpl.py``) are registered the same
+    way, so ``implementation_for(CreateTableOp, replace=True)`` replaces them.
+    """
+
+    _to_impl = util.Dispatcher()
+
+    @classmethod
+    def register_operation(cls, name: str, sourcename: str | None = None) -> Callable[[Any], Any]:
+        """Class decorator: make ``<name>`` call ``op_cls.<sourcename or name>``."""
+
+        def register(op_cls: Any) -> Any:
+            source = getattr(op_cls, sourcename or name)
+
+            def method(self: Any, *args: Any, **kw: Any) -> Any:
+                return source(self, *args, **kw)
+
+            method.__name__ = name
+            method.__qualname__ = f"{cls.__name__}.{name}"
+            method.__doc__ = source.__doc__
+            method.__wrapped__ = source  # type: ignore[attr-defined]
+            setattr(cls, name, method)
+            return op_cls
+
+        return register
+
+    @classmethod
+    def implementation_for(cls, op_cls: Any, replace: bool = False) -> Callable[[Any], Any]:
+        """Decorator: the function that carries out ``op_cls`` operations.
+
+        As in alembic, an operation that has one already (the built-in ones) takes a new
+        one only with ``replace=True``.
+        """
+
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            cls._to_impl.dispatch_for(op_cls, replace=replace)(fn)
+            return fn
+
+        return decorate
+
+    def invoke(self, operation: Any) -> Any:
+        """Carry out a ``MigrateOperation`` object."""
+        return self._to_impl.dispatch(operation)(self, operation)
+
+
+class Operations(AbstractOperations):
+    """The migration operations, as alembic's ``Operations`` offers them.
+
+    The operation methods (``create_table``, ``add_column`` ...) are added by the op
+    classes in ``ops.py``, as in alembic.
+    """
 
     def __init__(self, migration_context: Any, impl: Any = None) -> None:
         self.migration_context = migration_context
@@ -43,56 +95,11 @@ class Operations:
         finally:
             _current.remove(ops)
 
-    # -- plugin API (alembic_utils, alembic-postgresql-enum ...) -------------------------
-
-    @classmethod
-    def register_operation(cls, name: str, sourcename: str | None = None) -> Callable[[Any], Any]:
-        """Class decorator: make ``op.<name>`` call ``op_cls.<sourcename or name>``."""
-
-        def register(op_cls: Any) -> Any:
-            source = getattr(op_cls, sourcename or name)
-
-            def method(self: Operations, *args: Any, **kw: Any) -> Any:
-                return source(self, *args, **kw)
-
-            method.__name__ = name
-            method.__doc__ = source.__doc__
-            setattr(cls, name, method)
-            return op_cls
-
-        return register
-
-    @classmethod
-    def implementation_for(cls, op_cls: type) -> Callable[[Any], Any]:
-        """Decorator: the function that carries out ``op_cls`` operations."""
-
-        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-            cls._to_impl[op_cls] = fn
-            return fn
-
-        return decorate
-
-    def invoke(self, operation: Any) -> Any:
-        """Carry out a ``MigrateOperation`` object."""
-        for klass in type(operation).__mro__:
-            fn = self._to_impl.get(klass)
-            if fn is not None:
-                return fn(self, operation)
-        to_spec = getattr(operation, "to_spec", None)
-        if to_spec is not None:
-            return self.impl.run_op(to_spec(self.impl.dialect))
-        raise util.CommandError(
-            f"No implementation registered for operation {type(operation).__name__}"
-        )
+    def _run_spec(self, built: dict[str, Any], operation: Any) -> None:
+        """Run the spec an implementation built for ``operation`` (batches collect it)."""
+        self.impl.run_op(built)
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _run(self, name: str, *args: Any, **kw: Any) -> Any:
-        from . import spec
-
-        built = getattr(spec, name)(self.impl.dialect, *args, **kw)
-        self.impl.run_op(built)
-        return None
 
     def get_context(self) -> Any:
         return self.migration_context
@@ -192,95 +199,6 @@ class Operations:
         )
         yield batch_op
         batch_op.flush()
-
-    def create_table(self, table_name: str, *columns: Any, **kw: Any) -> Any:
-        from . import spec
-
-        built, table = spec.create_table_with_table(self.impl.dialect, table_name, *columns, **kw)
-        self.impl.run_op(built)
-        return table
-
-    def drop_table(self, table_name: str, **kw: Any) -> None:
-        self._run("drop_table", table_name, **kw)
-
-    def add_column(self, table_name: str, column: Any, **kw: Any) -> None:
-        self._run("add_column", table_name, column, **kw)
-
-    def drop_column(self, table_name: str, column_name: str, **kw: Any) -> None:
-        self._run("drop_column", table_name, column_name, **kw)
-
-    def alter_column(self, table_name: str, column_name: str, **kw: Any) -> None:
-        self._run("alter_column", table_name, column_name, **kw)
-
-    def create_index(
-        self, index_name: str | None, table_name: str, columns: Any, **kw: Any
-    ) -> None:
-        self._run("create_index", index_name, table_name, columns, **kw)
-
-    def drop_index(self, index_name: str, table_name: str | None = None, **kw: Any) -> None:
-        self._run("drop_index", index_name, table_name, **kw)
-
-    def create_foreign_key(
-        self,
-        constraint_name: str | None,
-        source_table: str,
-        referent_table: str,
-        local_cols: list[str],
-        remote_cols: list[str],
-        **kw: Any,
-    ) -> None:
-        self._run(
-            "create_foreign_key",
-            constraint_name,
-            source_table,
-            referent_table,
-            local_cols,
-            remote_cols,
-            **kw,
-        )
-
-    def create_unique_constraint(
-        self, constraint_name: str | None, table_name: str, columns: Sequence[str], **kw: Any
-    ) -> None:
-        self._run("create_unique_constraint", constraint_name, table_name, columns, **kw)
-
-    def create_primary_key(
-        self, constraint_name: str | None, table_name: str, columns: list[str], **kw: Any
-    ) -> None:
-        self._run("create_primary_key", constraint_name, table_name, columns, **kw)
-
-    def create_check_constraint(
-        self, constraint_name: str | None, table_name: str, condition: Any, **kw: Any
-    ) -> None:
-        self._run("create_check_constraint", constraint_name, table_name, condition, **kw)
-
-    def create_exclude_constraint(
-        self, constraint_name: str, table_name: str, *elements: Any, **kw: Any
-    ) -> None:
-        self._run("create_exclude_constraint", constraint_name, table_name, *elements, **kw)
-
-    def drop_constraint(
-        self, constraint_name: str, table_name: str, type_: str | None = None, **kw: Any
-    ) -> None:
-        self._run("drop_constraint", constraint_name, table_name, type_, **kw)
-
-    def rename_table(self, old_table_name: str, new_table_name: str, **kw: Any) -> None:
-        self._run("rename_table", old_table_name, new_table_name, **kw)
-
-    def create_table_comment(self, table_name: str, comment: str | None, **kw: Any) -> None:
-        self._run("create_table_comment", table_name, comment, **kw)
-
-    def drop_table_comment(self, table_name: str, **kw: Any) -> None:
-        self._run("drop_table_comment", table_name, **kw)
-
-    def execute(self, sqltext: Any, *, execution_options: dict[str, Any] | None = None) -> None:
-        """Run a SQL string, ``text()`` or Core statement."""
-        self.migration_context.execute(sqltext, execution_options=execution_options)
-
-    def bulk_insert(
-        self, table: Any, rows: list[dict[str, Any]], *, multiinsert: bool = True
-    ) -> None:
-        self._run("bulk_insert", table, rows, multiinsert=multiinsert)
 
 
 def _inline_literal(value: Any, type_: Any = None) -> Any:

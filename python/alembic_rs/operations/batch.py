@@ -1,8 +1,9 @@
 """``op.batch_alter_table``: collect a block of operations on one table, then hand them to Rust.
 
 Python's part is alembic's ``BatchOperationsImpl`` minus the SQL: each ``batch_op.*`` call
-becomes the plain spec its ``op.*`` form would give; at the end of the block the specs go to
-Rust as one ``batch_alter_table`` operation. When Rust says the table must be recreated (SQLite's
+builds its op object (``ops.py``) and is invoked like an ``op.*`` call; the implementation's
+spec joins the batch instead of running, and at the end of the block the specs go to Rust as
+one ``batch_alter_table`` operation. When Rust says the table must be recreated (SQLite's
 "move and copy"), the existing table is added to the spec: from ``copy_from=``, or reflected on
 the migration's own connection (the catalog queries run on the native connection).
 """
@@ -24,15 +25,31 @@ from sqlalchemy.sql.visitors import traverse
 
 from .. import _native, util
 from . import spec
+from .base import AbstractOperations
 
-__all__ = ["BatchOperations", "table_spec"]
+__all__ = ["BatchOperations", "BatchOperationsImpl", "table_spec"]
 
 
-class BatchOperations:
+class BatchOperationsImpl:
+    """``batch_op.impl``: the block's table (``table_name``, ``schema``, which the op
+    classes' ``batch_*`` methods read, as in alembic) over the migration's impl, whose
+    attributes it passes through."""
+
+    def __init__(self, migration_impl: Any, table_name: str, schema: str | None) -> None:
+        self.migration_impl = migration_impl
+        self.table_name = table_name
+        self.schema = schema
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.migration_impl, name)
+
+
+class BatchOperations(AbstractOperations):
     """The ``batch_op`` object of ``with op.batch_alter_table(...) as batch_op``.
 
     Its methods are alembic's batch methods: the ``op.*`` operations without ``table_name``
-    and ``schema``, which the block gives.
+    and ``schema``, which the block gives. The op classes add them
+    (``BatchOperations.register_operation``).
     """
 
     def __init__(
@@ -53,7 +70,7 @@ class BatchOperations:
             raise ValueError("recreate may be one of 'auto', 'always', or 'never'.")
         self.operations = operations
         self.migration_context = operations.migration_context
-        self.impl = operations.impl
+        self.impl = BatchOperationsImpl(operations.impl, table_name, schema)
         self.table_name = table_name
         self.schema = schema
         self.recreate = recreate
@@ -85,10 +102,28 @@ class BatchOperations:
     def _should_recreate(self) -> bool:
         return _native.batch_requires_recreate(json.dumps(self._spec()), self.impl.dialect_name)
 
-    def _add(self, name: str, *args: Any, **kw: Any) -> dict[str, Any]:
-        built = getattr(spec, name)(self.dialect, *args, **kw)
+    def _run_spec(self, built: dict[str, Any], operation: Any) -> None:
+        """An implementation's spec joins the block, with what the batch needs to know."""
+        from . import ops
+
+        if isinstance(operation, ops.AddColumnOp):
+            insert_before = operation.kw.get("insert_before")
+            insert_after = operation.kw.get("insert_after")
+            if (insert_before or insert_after) and not self._should_recreate():
+                raise util.CommandError(
+                    "Can't specify insert_before or insert_after when using "
+                    "ALTER; please specify recreate='always'"
+                )
+            built["nullable_unspecified"] = _nullable_unspecified(operation.column)
+            if insert_before:
+                built["insert_before"] = insert_before
+            if insert_after:
+                built["insert_after"] = insert_after
+        elif isinstance(operation, ops.AlterColumnOp) and operation.modify_type is not None:
+            type_ = sqltypes.to_instance(operation.modify_type)
+            built["type_affinity"] = _affinity(type_)
+            built["type_is_json"] = isinstance(type_, sa.JSON)
         self.steps.append(built)
-        return built
 
     def flush(self) -> None:
         """Run the block: plain ALTERs, or the move and copy (rendered in Rust)."""
@@ -127,7 +162,7 @@ class BatchOperations:
             listeners.append(("column_reflect", _sqlite_column_reflect))
         bind: Any
         if self.impl.native is not None:
-            bind = _native_inspector(self.impl)
+            bind = _native_inspector(self.impl.migration_impl)
         else:
             bind = self.impl.sa_connection
         table = sa.Table(
@@ -150,176 +185,6 @@ class BatchOperations:
             table = table.to_metadata(sa.MetaData(naming_convention=dict(self.naming_convention)))
         return table
 
-    # -- the batch operations ------------------------------------------------------------
-
-    def add_column(
-        self,
-        column: sa.Column[Any],
-        *,
-        insert_before: str | None = None,
-        insert_after: str | None = None,
-        if_not_exists: bool | None = None,
-        inline_references: bool | None = None,
-        inline_primary_key: bool | None = None,
-    ) -> None:
-        if (insert_before or insert_after) and not self._should_recreate():
-            raise util.CommandError(
-                "Can't specify insert_before or insert_after when using "
-                "ALTER; please specify recreate='always'"
-            )
-        built = self._add(
-            "add_column",
-            self.table_name,
-            column,
-            schema=self.schema,
-            if_not_exists=if_not_exists,
-            inline_references=inline_references,
-            inline_primary_key=inline_primary_key,
-        )
-        built["nullable_unspecified"] = _nullable_unspecified(column)
-        if insert_before:
-            built["insert_before"] = insert_before
-        if insert_after:
-            built["insert_after"] = insert_after
-
-    def alter_column(
-        self,
-        column_name: str,
-        *,
-        nullable: bool | None = None,
-        comment: str | bool | None = False,
-        server_default: Any = False,
-        new_column_name: str | None = None,
-        type_: Any = None,
-        existing_type: Any = None,
-        existing_server_default: Any = False,
-        existing_nullable: bool | None = None,
-        existing_comment: str | None = None,
-        insert_before: str | None = None,
-        insert_after: str | None = None,
-        **kw: Any,
-    ) -> None:
-        built = self._add(
-            "alter_column",
-            self.table_name,
-            column_name,
-            schema=self.schema,
-            nullable=nullable,
-            comment=comment,
-            server_default=server_default,
-            new_column_name=new_column_name,
-            type_=type_,
-            existing_type=existing_type,
-            existing_server_default=existing_server_default,
-            existing_nullable=existing_nullable,
-            existing_comment=existing_comment,
-            **kw,
-        )
-        if type_ is not None:
-            type_ = sqltypes.to_instance(type_)
-            built["type_affinity"] = _affinity(type_)
-            built["type_is_json"] = isinstance(type_, sa.JSON)
-
-    def drop_column(self, column_name: str, **kw: Any) -> None:
-        self._add("drop_column", self.table_name, column_name, schema=self.schema, **kw)
-
-    def create_index(self, index_name: str | None, columns: Sequence[Any], **kw: Any) -> None:
-        self._add("create_index", index_name, self.table_name, columns, schema=self.schema, **kw)
-
-    def drop_index(self, index_name: str, **kw: Any) -> None:
-        self._add("drop_index", index_name, self.table_name, schema=self.schema, **kw)
-
-    def create_unique_constraint(
-        self, constraint_name: str | None, columns: Sequence[str], **kw: Any
-    ) -> None:
-        kw["schema"] = self.schema
-        self._add("create_unique_constraint", constraint_name, self.table_name, columns, **kw)
-
-    def create_foreign_key(
-        self,
-        constraint_name: str | None,
-        referent_table: str,
-        local_cols: list[str],
-        remote_cols: list[str],
-        *,
-        referent_schema: str | None = None,
-        onupdate: str | None = None,
-        ondelete: str | None = None,
-        deferrable: bool | None = None,
-        initially: str | None = None,
-        match: str | None = None,
-        **dialect_kw: Any,
-    ) -> None:
-        self._add(
-            "create_foreign_key",
-            constraint_name,
-            self.table_name,
-            referent_table,
-            local_cols,
-            remote_cols,
-            onupdate=onupdate,
-            ondelete=ondelete,
-            deferrable=deferrable,
-            source_schema=self.schema,
-            referent_schema=referent_schema,
-            initially=initially,
-            match=match,
-            **dialect_kw,
-        )
-
-    def create_check_constraint(
-        self, constraint_name: str | None, condition: Any, **kw: Any
-    ) -> None:
-        self._add(
-            "create_check_constraint",
-            constraint_name,
-            self.table_name,
-            condition,
-            schema=self.schema,
-            **kw,
-        )
-
-    def create_primary_key(self, constraint_name: str | None, columns: list[str]) -> None:
-        self._add(
-            "create_primary_key", constraint_name, self.table_name, columns, schema=self.schema
-        )
-
-    def create_exclude_constraint(self, constraint_name: str, *elements: Any, **kw: Any) -> None:
-        self._add(
-            "create_exclude_constraint",
-            constraint_name,
-            self.table_name,
-            *elements,
-            schema=self.schema,
-            **kw,
-        )
-
-    def drop_constraint(self, constraint_name: str, type_: str | None = None) -> None:
-        self._add("drop_constraint", constraint_name, self.table_name, type_, schema=self.schema)
-
-    def create_table_comment(
-        self, comment: str | None, *, existing_comment: str | None = None
-    ) -> None:
-        self._add(
-            "create_table_comment",
-            self.table_name,
-            comment,
-            existing_comment=existing_comment,
-            schema=self.schema,
-        )
-
-    def drop_table_comment(self, *, existing_comment: str | None = None) -> None:
-        self._add(
-            "drop_table_comment",
-            self.table_name,
-            existing_comment=existing_comment,
-            schema=self.schema,
-        )
-
-    def execute(self, sqltext: Any, *, execution_options: dict[str, Any] | None = None) -> None:
-        """Run SQL now, as alembic does: it is not part of the batch."""
-        self.migration_context.execute(sqltext, execution_options=execution_options)
-
     # -- the rest of the Operations surface -------------------------------------------------
 
     def get_context(self) -> Any:
@@ -333,9 +198,6 @@ class BatchOperations:
 
     def f(self, name: str) -> Any:
         return self.operations.f(name)
-
-    def invoke(self, operation: Any) -> Any:
-        return self.operations.invoke(operation)
 
 
 # --- the existing table as a spec ---------------------------------------------------------

@@ -25,6 +25,7 @@ from sqlalchemy.sql.schema import Sequence as SaSequence
 
 __all__ = [
     "add_column",
+    "add_constraint",
     "alter_column",
     "bulk_insert",
     "create_check_constraint",
@@ -385,7 +386,13 @@ def _table(
 ) -> sa.Table:
     """A throwaway Table holding ``items``, built the way alembic's SchemaObjects does."""
     m = _metadata(naming_convention)
+    constraints_included = kw.pop("_constraints_included", False)
     cols = [c._copy() if c.table is not None else c for c in items if isinstance(c, sa.Column)]
+    if constraints_included:
+        # the items carry the table's constraints (CreateTableOp.from_table): the column
+        # flags would make the unique constraints and indexes a second time
+        for c in cols:
+            c.unique = c.index = False
     t = sa.Table(name, m, *cols, schema=schema, **kw)
     for elem in items:
         if isinstance(elem, (sa.Index, sa.schema.Constraint)) and not getattr(
@@ -928,6 +935,34 @@ def create_exclude_constraint(
         t.append_column(sa.Column(name, sqltypes.NULLTYPE))
     t.append_constraint(excl)
     return _add_constraint("create_exclude_constraint", d, excl, t)
+
+
+_ADD_CONSTRAINT_OPS = {
+    "primary_key": "create_primary_key",
+    "foreign_key": "create_foreign_key",
+    "unique": "create_unique_constraint",
+    "check": "create_check_constraint",
+    "exclude": "create_exclude_constraint",
+}
+
+
+@_op_spec
+def add_constraint(dialect: Dialect | str, constraint: Any) -> dict[str, Any]:
+    """Spec adding a constraint that is already attached to its (stand-in) table."""
+    d = get_dialect(dialect)
+    if isinstance(constraint, sa.ForeignKeyConstraint):
+        table = constraint.parent
+    elif isinstance(constraint, sa.CheckConstraint) and not isinstance(constraint.parent, sa.Table):
+        table = constraint.parent.table
+    else:
+        table = constraint.table
+    built = _constraint(d, constraint)
+    return {
+        "op": _ADD_CONSTRAINT_OPS[built["type"]],
+        "table_name": table.name,
+        "schema": table.schema,
+        "constraint": built,
+    }
 
 
 @_op_spec

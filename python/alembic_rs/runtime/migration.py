@@ -162,6 +162,7 @@ class MigrationContext:
         self.purge = opts.get("purge", False)
         self.connection = connection
         self._in_native_transaction = False
+        self._mock_bind: Any = None
         self._lock: tuple[str, str | None, str] | None = None
         # what alembic_version must hold once the statements sent so far have run
         self._expected_heads: list[str] | None = None
@@ -499,7 +500,19 @@ class MigrationContext:
     @property
     def bind(self) -> Any:
         """The connection migrations use: on the native executor, a SQLAlchemy connection
-        that runs inside the migration's own transaction (``runtime/dbapi.py``)."""
+        that runs inside the migration's own transaction (``runtime/dbapi.py``); in
+        ``--sql`` mode, as in alembic, a mock connection whose statements are written to
+        the output (op plugins that run their SQL through ``op.get_bind()`` work offline)."""
+        if self.as_sql:
+            if self._mock_bind is None:
+                from sqlalchemy.engine.mock import MockConnection
+
+                def dump(construct: Any, *multiparams: Any, **params: Any) -> None:
+                    # alembic's dump passes no parameters on either
+                    self.impl.exec_construct(construct)
+
+                self._mock_bind = MockConnection(self.dialect, dump)
+            return self._mock_bind
         if self.impl.native is None:
             return self.connection
         return self._native_bind(is_async=False)
