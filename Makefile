@@ -37,6 +37,7 @@ lint: build-dev ## cargo fmt/clippy and ruff, all must be clean
 	cargo clippy --all-targets --features python -- -D warnings
 	$(VENV)/bin/ruff check python tests bench
 	$(VENV)/bin/ruff format --check python tests bench
+	$(PY) -m mypy
 	$(PY) -m mypy.stubtest alembic_rs._native
 
 fmt: venv ## format Rust and Python sources

@@ -218,6 +218,8 @@ def history(
     if rev_range is not None:
         if ":" not in rev_range:
             raise util.CommandError("History range requires [start]:[end], [start]:, or :[end]")
+        base: str | None
+        head: str | None
         base, head = rev_range.strip().split(":")
     else:
         base = head = None

@@ -357,16 +357,16 @@ class _NativeReflectionConnection(sa.engine.Connection):
     def __init__(self, impl: Any) -> None:
         self._impl = impl
         self.dialect = impl.dialect
-        self.engine = self
+        self.engine = self  # type: ignore[assignment]
         insp = Inspector.__new__(Inspector)
         insp.bind = self
-        insp.engine = self
+        insp.engine = self  # type: ignore[assignment]
         insp._op_context_requires_connect = False
         insp.dialect = impl.dialect
         insp.info_cache = {}
         self.inspector = insp
 
-    def exec_driver_sql(self, statement: str, parameters: Any = None) -> _Rows:
+    def exec_driver_sql(self, statement: str, parameters: Any = None) -> _Rows:  # type: ignore[override]
         if parameters:
             values = list(parameters.values() if isinstance(parameters, dict) else parameters)
             parts = statement.split("?")

@@ -140,7 +140,7 @@ class SchemaObjects:
             ):
                 parent = getattr(elem, "parent", None)
                 if parent is not None and parent is not t:
-                    elem = elem._copy(target_table=t)
+                    elem = elem._copy(target_table=t)  # type: ignore[union-attr]
                 t.append_constraint(elem)
         for fk in t.foreign_keys:
             self._ensure_table_for_fk(m, fk)
@@ -194,5 +194,5 @@ def _index_column(table: sa.Table, item: Any) -> Any:
 
         from sqlalchemy.sql import visitors
 
-        return visitors.replacement_traverse(item, {}, replace)
+        return visitors.replacement_traverse(item, {}, replace)  # type: ignore[call-overload]
     raise ValueError("String or text() construct expected")

@@ -124,6 +124,11 @@ def _type(d: Dialect, type_: Any) -> dict[str, str]:
     return {"sql": _unpct(d, type_.compile(dialect=d)), "class": cls}
 
 
+def _ddl_compiler(d: Dialect) -> Any:
+    """A DDL compiler with no statement, as SQLAlchemy's create rules take one."""
+    return d.ddl_compiler(d, None)  # type: ignore[arg-type]
+
+
 def _server_default(d: Dialect, value: Any) -> dict[str, str] | None:
     if isinstance(value, DefaultClause):
         value = value.arg
@@ -131,7 +136,7 @@ def _server_default(d: Dialect, value: Any) -> dict[str, str] | None:
         return None
     if isinstance(value, str):
         return {"kind": "literal", "value": value}
-    ddl = d.ddl_compiler(d, None)
+    ddl = _ddl_compiler(d)
     return {"kind": "sql", "sql": _unpct(d, ddl.render_default_string(value))}
 
 
@@ -151,7 +156,7 @@ def _pg_opt(d: Dialect, obj: Any, key: str, default: Any = None) -> Any:
     return obj.dialect_options["postgresql"][key]
 
 
-def _fk_target(fk: sa.ForeignKey) -> tuple[str | None, str, str]:
+def _fk_target(fk: sa.ForeignKey) -> tuple[str | None, str, str | None]:
     if isinstance(fk._colspec, str):
         schema, table, column = fk._column_tokens
         return schema, table, column
@@ -235,12 +240,12 @@ def _constraint(d: Dialect, c: Any) -> dict[str, Any]:
 
 
 def _creatable(d: Dialect, c: Any) -> bool:
-    if c._create_rule is not None and not c._create_rule(d.ddl_compiler(d, None)):
+    if c._create_rule is not None and not c._create_rule(_ddl_compiler(d)):
         return False
     return not (d.supports_alter and getattr(c, "use_alter", False))
 
 
-def _autoincrement(d: Dialect, col: sa.Column) -> bool:
+def _autoincrement(d: Dialect, col: Any) -> bool:
     table = col.table
     if table is None or col is not table._autoincrement_column:
         return False
@@ -250,7 +255,7 @@ def _autoincrement(d: Dialect, col: sa.Column) -> bool:
         impl = col.type.dialect_impl(d)
         if isinstance(impl, sqltypes.TypeDecorator):
             impl = impl.impl
-        if isinstance(impl, sqltypes.SmallInteger) and not d.supports_smallserial:
+        if isinstance(impl, sqltypes.SmallInteger) and not d.supports_smallserial:  # type: ignore[attr-defined]
             return False
         return default is None or not seq_required
     if d.name in ("mysql", "mariadb"):
@@ -333,7 +338,7 @@ def _index_element(d: Dialect, expr: Any) -> dict[str, str]:
 
 
 def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict[str, Any]:
-    table = idx.table
+    table: Any = idx.table
     spec: dict[str, Any] = {
         "index_name": _final_name(d, idx),
         "table_name": table.name,
@@ -400,7 +405,7 @@ def _table(
         ):
             parent = getattr(elem, "parent", None)
             if parent is not None and parent is not t:
-                elem = elem._copy(target_table=t)
+                elem = elem._copy(target_table=t)  # type: ignore[union-attr]
             t.append_constraint(elem)
     return t
 
@@ -567,7 +572,7 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
     return {}
 
 
-def _sqlite_inline_pk(d: Dialect, col: sa.Column) -> bool:
+def _sqlite_inline_pk(d: Dialect, col: Any) -> bool:
     """``sqlite_autoincrement=True``: the lone integer primary key is declared inline."""
     table = col.table
     return (
@@ -630,7 +635,7 @@ def add_column(
             continue
         if inline_fk is not None and isinstance(c, sa.ForeignKeyConstraint):
             continue
-        if c._create_rule is None or c._create_rule(d.ddl_compiler(d, None)):
+        if c._create_rule is None or c._create_rule(_ddl_compiler(d)):
             constraints.append(_constraint(d, c))
     return {
         "op": "add_column",

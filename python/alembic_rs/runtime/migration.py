@@ -442,6 +442,7 @@ class MigrationContext:
 
     def _run_steps(self, current: list[str], kw: dict[str, Any]) -> None:
         heads = tuple(current)
+        assert self._migrations_fn is not None
         for step in self._migrations_fn(heads, self):
             with self.begin_transaction(_per_migration=True):
                 if self.as_sql and not current:
@@ -469,6 +470,7 @@ class MigrationContext:
         self.impl.label = label
         try:
             step.migration_fn(**kw)
+            assert self.script is not None
             heads, actions = self.script._map.update_heads(heads, step.native)
             self._apply_version_actions(actions)
             # statements travel in large batches (few round trips to a distant server),
