@@ -973,16 +973,19 @@ def add_constraint(dialect: Dialect | str, constraint: Any) -> dict[str, Any]:
 @_op_spec
 def drop_constraint(
     dialect: Dialect | str,
-    constraint_name: str,
+    constraint_name: Any,
     table_name: str,
     type_: str | None = None,
     *,
     schema: str | None = None,
     if_exists: bool | None = None,
 ) -> dict[str, Any]:
-    """Spec of ``op.drop_constraint``."""
+    """Spec of ``op.drop_constraint``; the name is a string or a constraint whose final
+    name (after a naming convention) is the one dropped."""
     if type_ not in (None, "foreignkey", "primary", "unique", "check"):
         raise TypeError("'type' can be one of 'check', 'foreignkey', 'primary', 'unique', None")
+    if not isinstance(constraint_name, str):
+        constraint_name = _final_name(get_dialect(dialect), constraint_name)
     return {
         "op": "drop_constraint",
         "constraint_name": constraint_name,

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import ops, spec
 from .base import Operations
-from .schemaobj import naming_convention
+from .schemaobj import SchemaObjects, naming_convention
 
 
 @Operations.implementation_for(ops.AlterColumnOp)
@@ -224,9 +224,16 @@ def create_constraint(operations: Any, operation: ops.AddConstraintOp) -> None:
 
 @Operations.implementation_for(ops.DropConstraintOp)
 def drop_constraint(operations: Any, operation: ops.DropConstraintOp) -> None:
+    name: Any = operation.constraint_name
+    if naming_convention(operations.migration_context):
+        # as in alembic, the name goes through target_metadata's naming convention
+        # (a convention with %(constraint_name)s rewrites even an explicit name)
+        name = SchemaObjects(operations.migration_context).generic_constraint(
+            name, operation.table_name, operation.constraint_type, schema=operation.schema
+        )
     built = spec.drop_constraint(
         operations.impl.dialect,
-        operation.constraint_name,
+        name,
         operation.table_name,
         operation.constraint_type,
         schema=operation.schema,
