@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from .. import _native, util
 from ..util.messaging import alembic_logger
-from .migration import MigrationContext
+from .migration import MigrationContext, _make_dialect
 
 log = alembic_logger("alembic.runtime.migration")
 
@@ -31,26 +31,6 @@ def _sa_url_string(url: Any) -> str:
     if isinstance(url, str):
         return url
     return url.render_as_string(hide_password=False)
-
-
-def _make_dialect(
-    connection: Any, url: Any, dialect_name: str | None, dialect_opts: dict[str, Any]
-) -> Any:
-    from sqlalchemy.engine import Engine, make_url
-
-    if connection is not None:
-        if isinstance(connection, Engine):
-            raise util.CommandError(
-                "'connection' argument to configure() is expected "
-                "to be a sqlalchemy.engine.Connection instance, "
-                "got %r" % connection
-            )
-        return connection.dialect
-    if url:
-        return make_url(url).get_dialect()(**dialect_opts)
-    if dialect_name:
-        return make_url("%s://" % dialect_name).get_dialect()(**dialect_opts)
-    raise Exception("Connection, url, or dialect_name is required.")
 
 
 class EnvironmentContext:

@@ -140,6 +140,27 @@ class _Transaction:
             self.context._end_transaction(commit=type_ is None)
 
 
+def _make_dialect(
+    connection: Any, url: Any, dialect_name: str | None, dialect_opts: dict[str, Any]
+) -> Any:
+    """The SQLAlchemy dialect of a connection, a URL or a dialect name, as alembic finds it."""
+    from sqlalchemy.engine import Engine, make_url
+
+    if connection is not None:
+        if isinstance(connection, Engine):
+            raise util.CommandError(
+                "'connection' argument to configure() is expected "
+                "to be a sqlalchemy.engine.Connection instance, "
+                "got %r" % connection
+            )
+        return connection.dialect
+    if url:
+        return make_url(url).get_dialect()(**dialect_opts)
+    if dialect_name:
+        return make_url("%s://" % dialect_name).get_dialect()(**dialect_opts)
+    raise Exception("Connection, url, or dialect_name is required.")
+
+
 class MigrationContext:
     """Runs migrations against one database (or into ``--sql`` text)."""
 
@@ -200,6 +221,29 @@ class MigrationContext:
         )
         if not self.as_sql:
             log.debug("Executor: %s", self.impl.executor_name)
+
+    @classmethod
+    def configure(
+        cls,
+        connection: Any = None,
+        url: Any = None,
+        dialect_name: str | None = None,
+        dialect: Any = None,
+        environment_context: Any = None,
+        dialect_opts: dict[str, Any] | None = None,
+        opts: dict[str, Any] | None = None,
+    ) -> MigrationContext:
+        """A MigrationContext outside of env.py, as alembic's: on the application's own
+        connection (``get_current_revision()``, standalone ``Operations(context)``), or for
+        a dialect alone with ``opts={"as_sql": True}`` to produce SQL text.
+
+        Statements run on the connection given, in its transaction, which the caller
+        commits; the native executor is for migration runs, where alembic-rs owns it.
+        """
+        if connection is not None or url or dialect_name or dialect is None:
+            # alembic's order: the connection's dialect, the URL's, the name's, then dialect=
+            dialect = _make_dialect(connection, url, dialect_name, dialect_opts or {})
+        return cls(dialect, connection, dict(opts or {}), environment_context)
 
     # -- version table -------------------------------------------------------------
 
