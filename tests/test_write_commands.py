@@ -74,6 +74,23 @@ STEPS: list[list[list[str]]] = [
         ["merge", "heads", "--rev-id", "hhh888", "--branch-label", "merged"],
     ],
     [
+        # several depends_on are written as alembic writes them (a list); a linear graph,
+        # so alembic's own history order does not vary from run to run
+        ["revision", "-m", "first", "--rev-id", "aaa111"],
+        ["revision", "-m", "second", "--rev-id", "bbb222"],
+        [
+            "revision",
+            "-m",
+            "needs two",
+            "--rev-id",
+            "ccc333",
+            "--depends-on",
+            "aaa111",
+            "--depends-on",
+            "bbb222",
+        ],
+    ],
+    [
         ["revision", "-m", "first", "--rev-id", "aaa111"],
         ["revision", "-m", "not a head", "--rev-id", "bbb222", "--head", "aaa111"],
         ["revision", "-m", "spliced", "--rev-id", "bbb222", "--head", "aaa111"],
@@ -81,7 +98,9 @@ STEPS: list[list[list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize("steps", STEPS, ids=["one", "branch-merge", "labels-depends", "errors"])
+@pytest.mark.parametrize(
+    "steps", STEPS, ids=["one", "branch-merge", "labels-depends", "two-depends", "errors"]
+)
 def test_revision_and_merge_write_what_alembic_writes(
     tmp_path: Path, steps: list[list[str]]
 ) -> None:

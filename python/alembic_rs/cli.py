@@ -210,7 +210,7 @@ class CommandLine:
             # alembic dies on these with configparser's traceback (status 1)
             if options.raiseerr:
                 raise
-            util.err(str(e), status=1, **config.messaging_opts)
+            util.messaging.fail(str(e), status=1, **config.messaging_opts)
         except util.CommandError as e:
             if options.raiseerr:
                 raise
@@ -220,7 +220,7 @@ class CommandLine:
             # message cleanly, with the same status
             if options.raiseerr:
                 raise
-            util.err(str(e), status=1, **config.messaging_opts)
+            util.messaging.fail(str(e), status=1, **config.messaging_opts)
 
     @staticmethod
     def _inis_from_config(options: Namespace) -> tuple[str, str]:

@@ -27,6 +27,7 @@ ALIASES = {
     "alembic.command": "alembic_rs.command",
     "alembic.script": "alembic_rs.script",
     "alembic.script.base": "alembic_rs.script.base",
+    "alembic.script.revision": "alembic_rs.script.revision",
     "alembic.script.write_hooks": "alembic_rs.script.write_hooks",
     "alembic.runtime": "alembic_rs.runtime",
     "alembic.runtime.migration": "alembic_rs.runtime.migration",

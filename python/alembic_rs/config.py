@@ -260,3 +260,10 @@ class Config:
     def get_hooks_list(self) -> list[dict[str, str]]:
         """The ``[post_write_hooks]`` (or toml ``post_write_hooks``) entries."""
         return self._alembic_options()["post_write_hooks"]
+
+
+# ``from alembic.config import CommandLine, main``, as alembic's module offers them (the
+# CLI module needs ``Config`` from here, so it is imported once ``Config`` exists)
+from .cli import CommandLine, main  # noqa: E402
+
+__all__ = ["CommandLine", "Config", "main"]

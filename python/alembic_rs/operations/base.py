@@ -8,9 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from sqlalchemy.util import immutabledict
+
 from .. import util
 
 _current: list[Operations] = []
+
+# alembic's default for batch_alter_table's table_kwargs / reflect_kwargs
+_EMPTY: immutabledict[str, Any] = immutabledict({})
 
 
 def current_operations() -> Operations:
@@ -172,9 +177,9 @@ class Operations(AbstractOperations):
         partial_reordering: Sequence[Sequence[str]] | None = None,
         copy_from: Any = None,
         table_args: Sequence[Any] = (),
-        table_kwargs: Any = None,
+        table_kwargs: Any = _EMPTY,
         reflect_args: Sequence[Any] = (),
-        reflect_kwargs: Any = None,
+        reflect_kwargs: Any = _EMPTY,
         naming_convention: Any = None,
     ) -> Iterator[Any]:
         """Collect operations on one table and run them together at the end of the block.

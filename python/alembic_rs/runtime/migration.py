@@ -79,8 +79,12 @@ class MigrationStep:
         self.native = native_step
         self.is_upgrade: bool = native_step.is_upgrade
         self.is_stamp: bool = native_step.is_stamp
-        self.short_log: str = native_step.short_log
         self._log: str = native_step.log
+
+    @property
+    def short_log(self) -> str:
+        """``<down> -> <up>, <doc>``: the step as ``--sql`` comments name it."""
+        return self.native.short_log
 
     @property
     def is_downgrade(self) -> bool:
@@ -109,7 +113,7 @@ class MigrationStep:
     @property
     def info(self) -> MigrationInfo:
         return MigrationInfo(
-            self._script,
+            self._script.revision_map,
             self.is_upgrade,
             self.is_stamp,
             tuple(self.native.up_revisions),
@@ -201,6 +205,8 @@ class MigrationContext:
         self.version_table_schema = opts.get("version_table_schema")
         self.version_table_pk = opts.get("version_table_pk", True)
         self._start_from_rev = opts.get("starting_rev")
+        # as configured (None: the dialect's default, which impl.transactional_ddl holds)
+        self.transactional_ddl: bool | None = opts.get("transactional_ddl")
         self.impl = MigrationImpl(
             dialect,
             as_sql=self.as_sql,

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import _native, util
 from ..util import exc
 from ..util.pyfiles import coerce_resource_to_filename, load_python_file, template_to_file
+from .revision import Revision, RevisionMap, tuple_rev_as_scalar
 
 # typing is imported only by type checkers: read commands start faster without it
 TYPE_CHECKING = False
@@ -26,16 +27,7 @@ def _as_list(value: Any) -> list[str]:
     return list(util.to_tuple(value, default=()) or ())
 
 
-def tuple_rev_as_scalar(rev: Sequence[str] | None) -> Any:
-    """``None`` for no revision, the id for one, the tuple for several."""
-    if not rev:
-        return None
-    if len(rev) == 1:
-        return rev[0]
-    return tuple(rev)
-
-
-class Script:
+class Script(Revision):
     """One revision file: its ids, docstring, path and (imported on demand) module."""
 
     _db_current_indicator: bool | None = None
@@ -43,10 +35,10 @@ class Script:
     def __init__(self, scripts: ScriptDirectory, info: dict[str, Any]) -> None:
         self._scripts = scripts
         self.revision: str = info["revision"]
-        self.down_revision = tuple_rev_as_scalar(info["down_revisions"])
+        self.down_revision = tuple_rev_as_scalar(tuple(info["down_revisions"]))
         self.branch_labels: set[str] = set(info["branch_labels"])
         self._orig_branch_labels = tuple(info["own_branch_labels"])
-        self.dependencies = tuple_rev_as_scalar(info["dependencies"])
+        self.dependencies = tuple_rev_as_scalar(tuple(info["dependencies"]))
         self.path: str = info["path"]
         self.longdoc: str = info["longdoc"]
         self.nextrev: frozenset[str] = frozenset(info["nextrev"])
@@ -209,9 +201,9 @@ class ScriptDirectory:
         )
 
     @property
-    def revision_map(self) -> Any:
-        """The revision graph (Rust); ``heads``, ``bases``, ``get_revision`` ..."""
-        return self._map
+    def revision_map(self) -> RevisionMap:
+        """The revision graph, with alembic's ``RevisionMap`` methods."""
+        return RevisionMap(self)
 
     def _script(self, rev_id: str) -> Script:
         script = self._scripts.get(rev_id)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from subprocess import check_call
 
 from .exc import CommandError
 
 
 def open_in_editor(filename: str, environ: Mapping[str, str] | None = None) -> None:
     """Open ``filename`` in ``$EDITOR`` / ``$VISUAL`` or a common editor."""
+    from subprocess import check_call
+
     env = os.environ if environ is None else environ
     try:
         check_call([_find_editor(env), filename])

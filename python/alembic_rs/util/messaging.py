@@ -70,23 +70,31 @@ def status(status_msg: str, newline: bool = False, quiet: bool = False) -> Itera
             write_outstream(sys.stdout, "  done\n")
 
 
-def err(message: str, quiet: bool = False, status: int = -1) -> None:
-    """Log and print ``FAILED: <message>``, then exit with alembic's status."""
+def err(message: str, quiet: bool = False) -> None:
+    """Log and print ``FAILED: <message>``, then exit with alembic's status (-1)."""
+    fail(message, quiet=quiet, status=-1)
+
+
+def fail(message: str, quiet: bool = False, status: int = -1) -> None:
+    """``err`` with an exit status: 1 where alembic itself would die with a traceback."""
     alembic_logger("alembic.util.messaging").error(message)
     msg(f"FAILED: {message}", quiet=quiet)
     sys.exit(status)
 
 
-def warn(message: str, stacklevel: int = 2) -> None:
-    warnings.warn(message, UserWarning, stacklevel=stacklevel)
+def warn(msg: str, stacklevel: int = 2) -> None:
+    """A ``UserWarning`` pointing at the caller."""
+    warnings.warn(msg, UserWarning, stacklevel=stacklevel)
 
 
-def warn_deprecated(message: str, stacklevel: int = 2) -> None:
-    warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
+def warn_deprecated(msg: str, stacklevel: int = 2) -> None:
+    """A ``DeprecationWarning`` pointing at the caller."""
+    warnings.warn(msg, DeprecationWarning, stacklevel=stacklevel)
 
 
-def msg(message: str, newline: bool = True, flush: bool = False, quiet: bool = False) -> None:
+def msg(msg: str, newline: bool = True, flush: bool = False, quiet: bool = False) -> None:
     """Print a message, wrapped to the terminal's width when there is one."""
+    message = msg
     if quiet:
         return
     if TERMWIDTH is None:
