@@ -13,7 +13,6 @@ use super::{DdlError, Dialect};
 use crate::ops::{
     AddConstraint, BatchAlterTable, BatchStep, Column, Constraint, ConstraintType, CreateTable,
     DropConstraint, DropTable, Index, IndexElement, Op, PrimaryKey, Recreate, RenameTable,
-    TypeSpec,
 };
 
 /// Whether the block is carried out by recreating the table (`_should_recreate`).
@@ -76,7 +75,8 @@ pub fn render(
 #[derive(Debug, Clone)]
 struct Transfer {
     source: String,
-    casts: Vec<TypeSpec>,
+    /// The target types, as CAST writes them.
+    casts: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +95,14 @@ struct ConstState {
     keys: Vec<String>,
 }
 
+/// A CHECK constraint that a column's type (`Boolean`/`Enum`) puts on the table.
+#[derive(Debug, Clone)]
+struct TypeBound {
+    constraint: Constraint,
+    /// The column key whose type it belongs to.
+    key: String,
+}
+
 /// `ApplyBatchImpl`.
 struct Apply<'a> {
     b: &'a BatchAlterTable,
@@ -104,6 +112,9 @@ struct Apply<'a> {
     add_col_ordering: Vec<(String, String)>,
     named: Vec<(String, ConstState)>,
     unnamed: Vec<ConstState>,
+    type_bound: Vec<TypeBound>,
+    /// The names of the old table's constraints, in table order (`prep_table_for_batch`).
+    original_names: Vec<String>,
     indexes: Vec<Index>,
     new_indexes: Vec<Index>,
 }
@@ -128,8 +139,9 @@ fn constraint_keys(c: &Constraint) -> Vec<String> {
     }
 }
 
+/// `self.columns[name]` in `ApplyBatchImpl`.
 fn no_such_column(name: &str) -> DdlError {
-    DdlError::Command(format!("No such column: '{name}'"))
+    DdlError::Key(name.to_string())
 }
 
 impl<'a> Apply<'a> {
@@ -154,7 +166,20 @@ impl<'a> Apply<'a> {
             .collect();
         let mut named = Vec::new();
         let mut unnamed = Vec::new();
+        let mut type_bound = Vec::new();
+        let mut original_names = Vec::new();
         for bc in &table.constraints {
+            if let Some(n) = constraint_name(&bc.constraint) {
+                original_names.push(n.to_string());
+            }
+            if bc.type_bound {
+                // re-created by the column's type, unless the type changes
+                type_bound.push(TypeBound {
+                    constraint: bc.constraint.clone(),
+                    key: bc.keys.first().cloned().unwrap_or_default(),
+                });
+                continue;
+            }
             let state = ConstState {
                 constraint: bc.constraint.clone(),
                 keys: bc.keys.clone(),
@@ -172,6 +197,8 @@ impl<'a> Apply<'a> {
             add_col_ordering: Vec::new(),
             named,
             unnamed,
+            type_bound,
+            original_names,
             indexes: table.indexes.clone(),
             new_indexes: Vec::new(),
         }
@@ -227,11 +254,29 @@ impl<'a> Apply<'a> {
                     .ok_or_else(|| no_such_column(name))?;
                 self.columns.remove(pos);
                 self.existing_ordering.retain(|k| k != name);
+                if let Some(t) = &step.existing_type_name {
+                    self.named.retain(|(n, _)| n != t);
+                }
             }
             Op::AlterColumn(a) => {
+                // `Operations.alter_column` first drops the old type's constraints
+                for k in &a.drop_constraints {
+                    self.drop_type_bound_constraint(k)?;
+                }
+                let renamed = a
+                    .new_column_name
+                    .as_ref()
+                    .is_some_and(|new| new != &a.column_name);
+                if renamed && let Some(t) = &step.existing_type_name {
+                    self.named.retain(|(n, _)| n != t);
+                }
+                if a.type_.is_some() {
+                    // the old type no longer makes its constraint
+                    self.type_bound.retain(|tb| tb.key != a.column_name);
+                }
                 let col = self.col_mut(&a.column_name)?;
                 if let Some(new) = &a.new_column_name
-                    && new != &a.column_name
+                    && renamed
                 {
                     col.column.name = new.clone();
                 }
@@ -240,7 +285,8 @@ impl<'a> Apply<'a> {
                         && !step.type_is_json
                         && let Some(tr) = col.transfer.as_mut()
                     {
-                        tr.casts.push(t.clone());
+                        tr.casts
+                            .push(step.cast_type.clone().unwrap_or_else(|| t.sql.clone()));
                     }
                     col.column.type_ = t.clone();
                     col.affinity = step.type_affinity.clone();
@@ -310,6 +356,18 @@ impl<'a> Apply<'a> {
             },
         );
         Ok(())
+    }
+
+    /// `drop_constraint` of a type's CHECK constraint (from `alter_column`): one that is
+    /// not there is left alone, as the new table only has it through the type anyway.
+    fn drop_type_bound_constraint(&mut self, k: &Constraint) -> Result<(), DdlError> {
+        let Some(name) = constraint_name(k) else {
+            return Err(DdlError::Compile("Constraint must have a name".into()));
+        };
+        match self.drop_constraint(name) {
+            Err(DdlError::Compile(_)) => Ok(()),
+            other => other,
+        }
     }
 
     fn drop_constraint(&mut self, name: &str) -> Result<(), DdlError> {
@@ -492,9 +550,33 @@ impl<'a> Apply<'a> {
             return expr;
         }
         for t in &tr.casts {
-            expr = format!("CAST({expr} AS {})", t.sql);
+            expr = format!("CAST({expr} AS {t})");
         }
         format!("{expr} AS {}", c.q(&tr.source))
+    }
+
+    /// The column declared `PRIMARY KEY AUTOINCREMENT` under `sqlite_autoincrement`: the
+    /// lone primary key column, of integer affinity, with no foreign key.
+    fn sqlite_inline_pk(
+        &self,
+        c: &Compiler,
+        pk: &PrimaryKey,
+        others: &[Constraint],
+    ) -> Option<usize> {
+        if !self.b.sqlite_autoincrement || c.dialect != Dialect::Sqlite || pk.columns.len() != 1 {
+            return None;
+        }
+        let name = &pk.columns[0];
+        let i = self
+            .columns
+            .iter()
+            .position(|col| &col.column.name == name)?;
+        let col = &self.columns[i];
+        let has_fk = others
+            .iter()
+            .chain(col.column.constraints.iter())
+            .any(|k| matches!(k, Constraint::ForeignKey(fk) if fk.columns.contains(name)));
+        (col.affinity.as_deref() == Some("Integer") && !has_fk).then_some(i)
     }
 
     /// `_create`: the statements of the move and copy.
@@ -510,8 +592,15 @@ impl<'a> Apply<'a> {
         let schema = b.schema.as_deref();
         let keys: HashSet<&str> = self.columns.iter().map(|c| c.key.as_str()).collect();
 
-        // table_args first (created before the copies), then named, then unnamed
-        let mut consts: Vec<Constraint> = b.table_args.clone();
+        // the types' constraints and table_args first (created with the new table), then
+        // the copies: named, then unnamed
+        let mut consts: Vec<Constraint> = self
+            .type_bound
+            .iter()
+            .filter(|tb| keys.contains(tb.key.as_str()))
+            .map(|tb| tb.constraint.clone())
+            .collect();
+        consts.extend(b.table_args.iter().cloned());
         for st in self.named.iter().map(|(_, s)| s).chain(self.unnamed.iter()) {
             if st.keys.iter().all(|k| keys.contains(k.as_str())) {
                 consts.push(self.copy_constraint(&st.constraint));
@@ -543,16 +632,25 @@ impl<'a> Apply<'a> {
                 col.column.nullable = false;
             }
         }
+        let inline_pk = self.sqlite_inline_pk(c, &pk, &others);
+        if let Some(i) = inline_pk {
+            self.columns[i].column.sqlite_autoincrement = true;
+        }
         let mut constraints = Vec::new();
-        if !pk.columns.is_empty() {
+        if !pk.columns.is_empty() && inline_pk.is_none() {
             constraints.push(Constraint::PrimaryKey(pk));
         }
         constraints.extend(others);
 
         let mut out = Vec::new();
         if c.dialect == Dialect::Postgresql {
-            // `prep_table_for_batch`: free the names the new table reuses
-            for (name, _) in &self.named {
+            // `prep_table_for_batch`: free the names of the old table's constraints that the
+            // new table reuses
+            for name in self
+                .original_names
+                .iter()
+                .filter(|n| self.named.iter().any(|(m, _)| m == *n))
+            {
                 out.extend(render_op(&Op::DropConstraint(DropConstraint {
                     constraint_name: name.clone(),
                     table_name: b.table_name.clone(),
@@ -631,7 +729,7 @@ impl<'a> Apply<'a> {
                 if let IndexElement::Column(key) = el {
                     let name = self
                         .name_of(key)
-                        .ok_or_else(|| DdlError::Compile(format!("KeyError: '{key}'")))?;
+                        .ok_or_else(|| DdlError::Key(key.clone()))?;
                     els.push(IndexElement::Column(name.to_string()));
                 }
             }

@@ -89,6 +89,9 @@ pub enum DdlError {
     /// alembic refuses the arguments (`CommandError`).
     #[error("{0}")]
     Command(String),
+    /// A name that is not there, where alembic looks it up in a dict (`KeyError`).
+    #[error("{0}")]
+    Key(String),
 }
 
 const SQLITE_NO_ALTER: &str = "No support for ALTER of constraints in SQLite dialect. Please \

@@ -779,6 +779,10 @@ pub struct BatchConstraint {
     /// The column keys it depends on; it is left out when one of them is dropped.
     #[serde(default)]
     pub keys: Vec<String>,
+    /// The CHECK constraint of a `Boolean`/`Enum` column type (`copy_from` tables): it
+    /// goes with the type when the column's type is altered.
+    #[serde(default)]
+    pub type_bound: bool,
 }
 
 /// The table a batch starts from (`copy_from=`, or reflected).
@@ -815,6 +819,14 @@ pub struct BatchStep {
     /// `add_column`: the column's `nullable` was not given.
     #[serde(default)]
     pub nullable_unspecified: bool,
+    /// `alter_column(type_=)`: the new type as the dialect's CAST writes it (MySQL's
+    /// `CAST(x AS SIGNED INTEGER)`); the column type's SQL when absent.
+    #[serde(default)]
+    pub cast_type: Option<String>,
+    /// The name of a named `Boolean`/`Enum` `existing_type` of a renamed (`alter_column`)
+    /// or dropped (`drop_column`) column: its CHECK constraint is left out of the new table.
+    #[serde(default)]
+    pub existing_type_name: Option<String>,
 }
 
 /// `op.batch_alter_table(...)`.
@@ -840,6 +852,10 @@ pub struct BatchAlterTable {
     /// `partial_reordering=`.
     #[serde(default)]
     pub partial_reordering: Vec<Vec<String>>,
+    /// `table_kwargs={"sqlite_autoincrement": True}` (or the `copy_from` table's own):
+    /// the lone integer primary key is declared `PRIMARY KEY AUTOINCREMENT`.
+    #[serde(default)]
+    pub sqlite_autoincrement: bool,
 }
 
 #[cfg(test)]

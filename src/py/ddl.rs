@@ -1,6 +1,6 @@
 //! `_native.render_op` and friends: the DDL renderer for Python.
 
-use pyo3::exceptions::{PyNotImplementedError, PyValueError};
+use pyo3::exceptions::{PyKeyError, PyNotImplementedError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::ddl::{self, DdlError, Dialect, Preparer, RenderOptions};
@@ -9,6 +9,7 @@ use crate::ops::Op;
 fn to_py(err: DdlError) -> PyErr {
     match err {
         DdlError::NotSupported(msg) => PyNotImplementedError::new_err(msg),
+        DdlError::Key(key) => PyKeyError::new_err(key),
         other => PyValueError::new_err(other.to_string()),
     }
 }

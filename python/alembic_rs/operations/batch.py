@@ -20,7 +20,7 @@ from sqlalchemy import inspection
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.sql.elements import conv
-from sqlalchemy.sql.schema import SchemaConst
+from sqlalchemy.sql.schema import SchemaConst, SchemaEventTarget
 from sqlalchemy.sql.visitors import traverse
 
 from .. import _native, util
@@ -97,6 +97,7 @@ class BatchOperations(AbstractOperations):
             "recreate": self.recreate,
             "steps": self.steps,
             "partial_reordering": self.partial_reordering,
+            "sqlite_autoincrement": bool(self.table_kwargs.get("sqlite_autoincrement")),
         }
 
     def _should_recreate(self) -> bool:
@@ -119,10 +120,18 @@ class BatchOperations(AbstractOperations):
                 built["insert_before"] = insert_before
             if insert_after:
                 built["insert_after"] = insert_after
-        elif isinstance(operation, ops.AlterColumnOp) and operation.modify_type is not None:
-            type_ = sqltypes.to_instance(operation.modify_type)
-            built["type_affinity"] = _affinity(type_)
-            built["type_is_json"] = isinstance(type_, sa.JSON)
+        elif isinstance(operation, ops.AlterColumnOp):
+            if operation.modify_type is not None:
+                type_ = sqltypes.to_instance(operation.modify_type)
+                built["type_affinity"] = _affinity(type_)
+                built["type_is_json"] = isinstance(type_, sa.JSON)
+                built["cast_type"] = _cast_type(self.dialect, type_)
+            if operation.modify_name is not None and operation.existing_type is not None:
+                existing = sa.types.to_instance(operation.existing_type)
+                existing = existing._variant_mapping.get(self.dialect.name, existing)
+                built["existing_type_name"] = _schema_type_name(existing)
+        elif isinstance(operation, ops.DropColumnOp):
+            built["existing_type_name"] = _schema_type_name(operation.kw.get("existing_type"))
         self.steps.append(built)
 
     def flush(self) -> None:
@@ -153,6 +162,9 @@ class BatchOperations(AbstractOperations):
                 self.dialect, table, reflected=reflected, table_args=self.table_args
             )
             built["table_args"] = _table_args(self.dialect, table, self.table_args)
+            # the table's own kwargs count where table_kwargs does not say
+            kwargs = {**table.kwargs, **self.table_kwargs}
+            built["sqlite_autoincrement"] = bool(kwargs.get("sqlite_autoincrement"))
         self.impl.run_op(built)
 
     def _reflect(self) -> sa.Table:
@@ -208,6 +220,20 @@ def _affinity(type_: Any) -> str:
     return affinity.__name__ if affinity is not None else "None"
 
 
+def _cast_type(dialect: Any, type_: Any) -> str:
+    """The type as the dialect's CAST writes it (MySQL: ``SIGNED INTEGER``, ``CHAR(20)``)."""
+    compiled = str(sa.cast(sa.column("x"), type_).compile(dialect=dialect))
+    return compiled[len("CAST(x AS ") : -1]
+
+
+def _schema_type_name(type_: Any) -> str | None:
+    """The ``name`` of a ``Boolean``/``Enum`` type (a ``SchemaEventTarget``), if any."""
+    if isinstance(type_, SchemaEventTarget):
+        name = getattr(type_, "name", None)
+        return str(name) if name else None
+    return None
+
+
 def _nullable_unspecified(col: sa.Column[Any]) -> bool:
     return col._user_defined_nullable is SchemaConst.NULL_UNSPECIFIED
 
@@ -243,6 +269,16 @@ def table_spec(
     constraints = []
     for const in sorted(table.constraints, key=lambda c: c._creation_order):
         if getattr(const, "_type_bound", False):
+            # made again by the column's type on the new table (never so when reflected)
+            rule = const._create_rule
+            if not reflected and (not rule or rule(d.statement_compiler(d, None))):
+                constraints.append(
+                    {
+                        "constraint": spec._constraint(d, const),
+                        "keys": _constraint_keys(const),
+                        "type_bound": True,
+                    }
+                )
             continue
         if reflected and isinstance(const, sa.CheckConstraint) and not const.name:
             if not checks_in_args:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import elements, functions, operators
+from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.schema import DefaultClause, SchemaConst
 from sqlalchemy.sql.schema import Sequence as SaSequence
 
@@ -670,12 +671,29 @@ def drop_column(
     }
 
 
-def _type_bound_constraints(d: Dialect, table_name: str, column_name: str, type_: Any, schema):
-    t = _table(table_name, sa.Column(column_name, type_), schema=schema)
+def _type_bound_constraints(
+    d: Dialect,
+    table_name: str,
+    column_name: str,
+    type_: Any,
+    schema: str | None,
+    naming_convention: Mapping[str, str] | None = None,
+    for_drop: bool = False,
+) -> list[dict[str, Any]]:
+    t = _table(
+        table_name,
+        sa.Column(column_name, type_),
+        schema=schema,
+        naming_convention=naming_convention,
+    )
     out = []
     compiler = d.statement_compiler(d, None)
     for c in _sorted(t.constraints):
         if isinstance(c, sa.PrimaryKeyConstraint):
+            continue
+        if for_drop and c.name is _NONE_NAME:
+            # the convention needs the type's own name, which it has not: alembic's drop
+            # finds nothing by that name and goes on (batch), so there is nothing to drop
             continue
         if not c._create_rule or c._create_rule(compiler):
             out.append(_constraint(d, c))
@@ -701,9 +719,14 @@ def alter_column(
     autoincrement: bool | None = None,
     existing_autoincrement: bool | None = None,
     postgresql_using: str | None = None,
+    naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
 ) -> dict[str, Any]:
-    """Spec of ``op.alter_column``; ``False`` keeps meaning "not given" as in alembic."""
+    """Spec of ``op.alter_column``; ``False`` keeps meaning "not given" as in alembic.
+
+    The types' CHECK constraints are named by ``naming_convention`` (env.py's
+    ``target_metadata``), as alembic's ``schema_obj.table`` names them.
+    """
     d = get_dialect(dialect)
     for value in (server_default, existing_server_default):
         if isinstance(value, (sa.Computed, sa.Identity)):
@@ -739,9 +762,11 @@ def alter_column(
     if type_ is not None:
         if existing_type is not None:
             spec["drop_constraints"] = _type_bound_constraints(
-                d, table_name, column_name, existing_type, schema
+                d, table_name, column_name, existing_type, schema, naming_convention, for_drop=True
             )
-        spec["add_constraints"] = _type_bound_constraints(d, table_name, column_name, type_, schema)
+        spec["add_constraints"] = _type_bound_constraints(
+            d, table_name, column_name, type_, schema, naming_convention
+        )
     return spec
 
 

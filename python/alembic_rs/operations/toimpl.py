@@ -32,6 +32,7 @@ def alter_column(operations: Any, operation: ops.AlterColumnOp) -> None:
         existing_nullable=operation.existing_nullable,
         existing_comment=operation.existing_comment,
         schema=operation.schema,
+        naming_convention=naming_convention(operations.migration_context),
         **operation.kw,
     )
     operations._run_spec(built, operation)
