@@ -365,6 +365,51 @@ def test_inspect_sees_a_column_added_in_the_same_migration(backend, tmp_path: Pa
     assert ours == theirs
 
 
+def test_inspect_reads_every_kind_of_object(backend, tmp_path: Path) -> None:
+    """Indexes, keys and checks through ``op.get_bind()``: the catalog queries that return
+    int2vector / oidvector / "char" columns and repeat a bound parameter."""
+    _, new_url = backend
+    theirs, ours, rec_theirs, rec_ours = both(
+        tmp_path,
+        new_url,
+        [
+            """
+            op.create_table("owner", sa.Column("id", sa.Integer, primary_key=True))
+            op.create_table(
+                "pet",
+                sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("owner_id", sa.Integer, sa.ForeignKey("owner.id", name="fk_pet_owner")),
+                sa.Column("name", sa.String(40), nullable=False),
+                sa.Column("age", sa.Integer),
+                sa.UniqueConstraint("owner_id", "name", name="uq_pet_owner_name"),
+                sa.CheckConstraint("age >= 0", name="ck_pet_age"),
+            )
+            op.create_index("ix_pet_name_age", "pet", ["name", "age"])
+            insp = sa.inspect(op.get_bind())
+            record("indexes", sorted(
+                (i["name"], list(i["column_names"]), bool(i["unique"]))
+                for i in insp.get_indexes("pet")
+            ))
+            record("fks", [
+                (f["name"], f["constrained_columns"], f["referred_table"], f["referred_columns"])
+                for f in insp.get_foreign_keys("pet")
+            ])
+            record("uniques", sorted(
+                (u["name"], sorted(u["column_names"])) for u in insp.get_unique_constraints("pet")
+            ))
+            record("checks", sorted(c["name"] for c in insp.get_check_constraints("pet")))
+            record("computed", [
+                c["name"] for c in insp.get_columns("pet") if c.get("computed")
+            ])
+            """
+        ],
+    )
+    assert rec_ours == rec_theirs
+    assert ["ix_pet_name_age", ["name", "age"], False] in rec_ours["indexes"]
+    assert rec_ours["computed"] == []
+    assert ours == theirs
+
+
 TYPES = {
     "postgresql": (
         """

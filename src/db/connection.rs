@@ -283,15 +283,18 @@ impl Connection {
                     value: v.clone(),
                     cast: cast[i],
                 };
-                // unnamed statements: a cached plan could outlive the DDL of the migration
-                let mut q = sqlx::query(AssertSqlSafe(sql.clone())).persistent(false);
+                // a named statement: sqlx may run its own queries between Parse and Bind
+                // (looking up a result column's type, say int2vector), which would replace
+                // an unnamed one; it is closed right after, so no cached plan outlives the
+                // migration's DDL
+                let mut q = sqlx::query(AssertSqlSafe(sql.clone())).persistent(true);
                 for (i, v) in params.iter().enumerate() {
                     q = q.bind(param(i, v));
                 }
                 let rows = &mut result.rows;
                 let columns = &mut result.columns;
                 let mut affected = 0;
-                drain(
+                let outcome = drain(
                     q.fetch_many(&mut *c),
                     |r| affected += r.rows_affected(),
                     |row: PgRow| {
@@ -303,7 +306,10 @@ impl Connection {
                     },
                 )
                 .await
-                .map_err(fail)?;
+                .map_err(fail);
+                let closed = sqlx::Connection::clear_cached_statements(&mut *c).await;
+                outcome?;
+                closed.map_err(fail)?;
                 result.rows_affected = affected;
                 if result.rows.is_empty() && may_return_rows(&sql) {
                     let types: Vec<_> = params

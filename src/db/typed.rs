@@ -599,6 +599,9 @@ fn pg_decode(type_oid: u32, b: &[u8]) -> Result<TypedValue, BoxDynError> {
         oid::UUID => TypedValue::Uuid(b.try_into()?),
         oid::JSON => TypedValue::Json(String::from_utf8(b.to_vec())?),
         oid::JSONB => TypedValue::Json(String::from_utf8(b.get(1..).unwrap_or_default().to_vec())?),
+        // "char" holds one byte; a NUL one is the empty string in PostgreSQL's text form
+        // (what pg_attribute.attgenerated says of a column that is not generated)
+        oid::CHAR if b == [0] => TypedValue::Text(String::new()),
         oid::TEXT
         | oid::VARCHAR
         | oid::BPCHAR

@@ -16,9 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import inspection
 from sqlalchemy import types as sqltypes
-from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.sql.schema import SchemaConst, SchemaEventTarget
 from sqlalchemy.sql.visitors import traverse
@@ -172,11 +170,9 @@ class BatchOperations(AbstractOperations):
         listeners = list(kw.pop("listeners", ()))
         if self.impl.dialect_name == "sqlite":
             listeners.append(("column_reflect", _sqlite_column_reflect))
-        bind: Any
-        if self.impl.native is not None:
-            bind = _native_inspector(self.impl.migration_impl)
-        else:
-            bind = self.impl.sa_connection
+        # on the native executor this is the migration's own connection through our
+        # PEP 249 module, so reflection sees the block's table as the migration left it
+        bind: Any = self.migration_context.bind
         table = sa.Table(
             self.table_name,
             sa.MetaData(),
@@ -345,89 +341,3 @@ def _sqlite_literal(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return "'" + str(value).replace("'", "''") + "'"
-
-
-class _Rows:
-    """Just enough of a ``CursorResult`` for SQLAlchemy's reflection queries."""
-
-    _soft_closed = False
-
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self._rows = rows
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        return list(self._rows)
-
-    def __iter__(self) -> Any:
-        return iter(self._rows)
-
-    def first(self) -> tuple[Any, ...] | None:
-        return self._rows[0] if self._rows else None
-
-    def scalar(self) -> Any:
-        return self._rows[0][0] if self._rows else None
-
-    def scalars(self) -> Any:
-        return _Scalars([r[0] for r in self._rows])
-
-
-class _Scalars:
-    def __init__(self, values: list[Any]) -> None:
-        self._values = values
-
-    def all(self) -> list[Any]:
-        return list(self._values)
-
-    def __iter__(self) -> Any:
-        return iter(self._values)
-
-
-class _NativeReflectionConnection(sa.engine.Connection):
-    """Runs SQLAlchemy's catalog queries on the migration's native connection.
-
-    The queries see the migration's own uncommitted changes, which a second SQLAlchemy
-    connection would not. Only what the dialect's reflection methods use is provided (it
-    is a ``Connection`` subclass because ``Dialect.has_table`` checks for one).
-    """
-
-    def __init__(self, impl: Any) -> None:
-        self._impl = impl
-        self.dialect = impl.dialect
-        self.engine = self  # type: ignore[assignment]
-        insp = Inspector.__new__(Inspector)
-        insp.bind = self
-        insp.engine = self  # type: ignore[assignment]
-        insp._op_context_requires_connect = False
-        insp.dialect = impl.dialect
-        insp.info_cache = {}
-        self.inspector = insp
-
-    def exec_driver_sql(self, statement: str, parameters: Any = None) -> _Rows:  # type: ignore[override]
-        if parameters:
-            values = list(parameters.values() if isinstance(parameters, dict) else parameters)
-            parts = statement.split("?")
-            if len(parts) != len(values) + 1:
-                raise sa.exc.ArgumentError(f"can't bind {parameters!r} into {statement!r}")
-            statement = parts[0] + "".join(
-                _sqlite_literal(v) + rest for v, rest in zip(values, parts[1:], strict=True)
-            )
-        return _Rows(self._impl.query(statement))
-
-    def execution_options(self, **kw: Any) -> _NativeReflectionConnection:
-        return self
-
-    def schema_for_object(self, obj: Any) -> str | None:
-        return obj.schema
-
-
-def _native_inspector(impl: Any) -> Any:
-    """An ``Inspector`` whose queries run on ``impl.native``."""
-    return _NativeReflectionConnection(impl).inspector
-
-
-def _inspect_native(conn: _NativeReflectionConnection) -> Any:
-    # a foreign key's referred table is reflected with ``autoload_with=inspector.bind``
-    return conn.inspector
-
-
-inspection._inspects(_NativeReflectionConnection)(_inspect_native)
