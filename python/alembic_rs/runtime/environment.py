@@ -202,6 +202,15 @@ class EnvironmentContext:
         except _native.NotNativeError as e:
             log.debug("Executor: SQLAlchemy (%s)", e)
             return None
+        if connection is not None:
+            from .session import carry_session_state
+
+            try:
+                carry_session_state(connection, native)
+            except Exception as e:  # the SQLAlchemy executor is always right
+                native.close()
+                log.debug("Executor: SQLAlchemy (env.py's session state not carried: %s)", e)
+                return None
         if self._native_connection is not None:
             self._native_connection.close()
         self._native_connection = native

@@ -1,0 +1,113 @@
+"""The session state env.py gave its own connection, carried over to the native one.
+
+When env.py hands ``context.configure()`` a connection that is not inside a transaction,
+alembic-rs runs the migration on a native connection to the same database. Whatever env.py
+set on its connection beforehand must hold there too, or the same scripts would do
+something else: alembic's cookbook sets ``search_path`` for schema-per-tenant migrations,
+deployments set ``lock_timeout`` or ``SET ROLE``, SQLite users turn ``foreign_keys`` on in
+a connect event. So the settings the session changed are read from env.py's connection and
+applied to the native one before anything runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..util.messaging import alembic_logger
+
+log = alembic_logger("alembic.runtime.migration")
+
+# MySQL/MariaDB session variables a migration's statements depend on
+_MYSQL_VARIABLES = (
+    "sql_mode",
+    "time_zone",
+    "foreign_key_checks",
+    "unique_checks",
+    "lock_wait_timeout",
+    "innodb_lock_wait_timeout",
+    "max_statement_time",
+)
+
+
+def carry_session_state(connection: Any, native: Any) -> None:
+    """Apply to ``native`` the session settings env.py's ``connection`` has changed.
+
+    Reading them may begin a transaction on ``connection`` (SQLAlchemy's autobegin);
+    it is ended again, so the connection is left as env.py gave it.
+    """
+    was_in_transaction = connection.in_transaction()
+    try:
+        statements = _statements_for(connection, native)
+    finally:
+        if not was_in_transaction and connection.in_transaction():
+            connection.rollback()
+    for sql in statements:
+        log.debug("Session state from env.py's connection: %s", sql)
+        native.execute(sql)
+
+
+def _statements_for(connection: Any, native: Any) -> list[str]:
+    name = connection.dialect.name
+    if name == "postgresql":
+        return _postgresql(connection)
+    if name in ("mysql", "mariadb"):
+        return _mysql(connection, native)
+    if name == "sqlite":
+        return _sqlite(connection, native)
+    return []
+
+
+def _quote(value: Any) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _postgresql(connection: Any) -> list[str]:
+    # what SET changed in this session (SET ROLE and SET SESSION CHARACTERISTICS included);
+    # settings from the startup packet say 'client', from the server's files 'default'
+    rows = connection.exec_driver_sql(
+        "SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session' ORDER BY name"
+    ).all()
+    statements = []
+    if rows:
+        calls = ", ".join(f"set_config({_quote(n)}, {_quote(v)}, false)" for n, v in rows)
+        statements.append(f"SELECT {calls}")
+    # SET ROLE is not listed in pg_settings; current_user tells. Last, so the settings
+    # above are applied with the session user's rights
+    current, session = connection.exec_driver_sql("SELECT current_user, session_user").one()
+    if current != session:
+        statements.append('SET ROLE "{}"'.format(str(current).replace('"', '""')))
+    return statements
+
+
+def _mysql(connection: Any, native: Any) -> list[str]:
+    # SHOW lists only the variables this server has (MariaDB and MySQL differ)
+    show = "SHOW SESSION VARIABLES WHERE Variable_name IN ({})".format(
+        ", ".join(_quote(n) for n in _MYSQL_VARIABLES)
+    )
+    theirs = {str(n): str(v) for n, v in connection.exec_driver_sql(show).all()}
+    ours = {str(n): str(v) for n, v in native.query(show)}
+    statements = []
+    database = connection.exec_driver_sql("SELECT DATABASE()").scalar()
+    if database is not None and str(database) != str(native.query("SELECT DATABASE()")[0][0]):
+        statements.append("USE `{}`".format(str(database).replace("`", "``")))
+    changed = [f"@@session.{n} = {_mysql_value(v)}" for n, v in theirs.items() if ours.get(n) != v]
+    if changed:
+        statements.append("SET " + ", ".join(changed))
+    return statements
+
+
+def _mysql_value(value: str) -> str:
+    """A variable's value as SET takes it: numbers and ON/OFF bare, the rest quoted."""
+    if value.upper() in ("ON", "OFF") or value.replace(".", "", 1).isdigit():
+        return value
+    return _quote(value)
+
+
+def _sqlite(connection: Any, native: Any) -> list[str]:
+    statements = []
+    for pragma in ("foreign_keys", "recursive_triggers"):
+        theirs = connection.exec_driver_sql(f"PRAGMA {pragma}").scalar()
+        rows = native.query(f"PRAGMA {pragma}")
+        if theirs is not None and rows and int(theirs) != int(rows[0][0]):
+            statements.append(f"PRAGMA {pragma} = {'ON' if int(theirs) else 'OFF'}")
+    return statements

@@ -1,0 +1,318 @@
+"""What env.py sets on its own connection before ``context.configure(connection=...)``
+holds for the migration, as with alembic, although alembic-rs runs it on a native
+connection: PostgreSQL's ``search_path`` (alembic's schema-per-tenant cookbook recipe),
+``lock_timeout`` and ``SET ROLE``; MariaDB's current database and session variables;
+SQLite's ``foreign_keys`` pragma set in a connect event. Each case runs with real alembic
+and with alembic-rs on fresh databases and compares what the migration saw and where its
+objects landed; the log proves alembic-rs used its native connection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import textwrap
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from difftools import alembic_cmd, ours_cmd
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+MARIADB_ADMIN = "mysql+pymysql://root@127.0.0.1:3306/"
+
+INI = textwrap.dedent(
+    """
+    [alembic]
+    script_location = %(here)s
+
+    [loggers]
+    keys = root,alembic
+
+    [handlers]
+    keys = console
+
+    [formatters]
+    keys = generic
+
+    [logger_root]
+    level = WARNING
+    handlers = console
+
+    [logger_alembic]
+    level = DEBUG
+    handlers =
+    qualname = alembic
+
+    [handler_console]
+    class = StreamHandler
+    args = (sys.stderr,)
+    level = NOTSET
+    formatter = generic
+
+    [formatter_generic]
+    format = %(levelname)s [%(name)s] %(message)s
+    """
+)
+
+ENV_PY = textwrap.dedent(
+    """
+    import os
+    from logging.config import fileConfig
+
+    import sqlalchemy as sa
+    from alembic import context
+
+    fileConfig(context.config.config_file_name)
+    engine = sa.create_engine(os.environ["SS_URL"], poolclass=sa.pool.NullPool)
+    {connect_event}
+    with engine.connect() as connection:
+        {session_setup}
+        connection.commit()
+        context.configure(connection=connection, {configure_args})
+        with context.begin_transaction():
+            context.run_migrations()
+    """
+)
+
+SCRIPT = textwrap.dedent(
+    '''
+    """the migration records what its session looks like"""
+    import json
+    import os
+
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "s1"
+    down_revision = None
+
+
+    def upgrade():
+        op.create_table("thing", sa.Column("id", sa.Integer, primary_key=True))
+        bind = op.get_bind()
+        seen = {{name: str(bind.exec_driver_sql(sql).scalar()) for name, sql in {probes!r}}}
+        with open(os.environ["SS_RECORD"], "w") as out:
+            json.dump(seen, out, sort_keys=True)
+
+
+    def downgrade():
+        op.drop_table("thing")
+    '''
+)
+
+
+def _run(tool: str, root: Path, url: str, record: Path) -> subprocess.CompletedProcess[str]:
+    prog = alembic_cmd() if tool == "alembic" else ours_cmd()
+    env = {"SS_URL": url, "SS_RECORD": str(record)}
+    return subprocess.run(
+        [*prog, "upgrade", "head"],
+        cwd=root,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _both(
+    tmp_path: Path,
+    urls: dict[str, str],
+    probes: list[tuple[str, str]],
+    session_setup: str,
+    configure_args: str = "",
+    connect_event: str = "",
+) -> dict[str, dict[str, str]]:
+    seen = {}
+    for tool, url in urls.items():
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(
+            ENV_PY.format(
+                connect_event=connect_event,
+                session_setup=textwrap.indent(session_setup, "    ").strip(),
+                configure_args=configure_args,
+            )
+        )
+        (root / "versions" / "s1.py").write_text(SCRIPT.format(probes=probes))
+        record = tmp_path / f"{tool}.json"
+        proc = _run(tool, root, url, record)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert re.search(r"Executor: native", proc.stderr), proc.stderr
+        seen[tool] = json.loads(record.read_text())
+    return seen
+
+
+@pytest.fixture
+def pg_databases() -> Iterator[dict[str, str]]:
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    names = {tool: f"ss_{uuid.uuid4().hex[:10]}" for tool in ("alembic", "ours")}
+    with admin.connect() as conn:
+        for name in names.values():
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        conn.exec_driver_sql(
+            "DO $$ BEGIN CREATE ROLE rs_session_owner; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+    urls = {t: f"postgresql://postgres@127.0.0.1:5432/{n}" for t, n in names.items()}
+    for url in urls.values():
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA tenant1 AUTHORIZATION rs_session_owner")
+        engine.dispose()
+    try:
+        yield urls
+    finally:
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def _pg_objects(url: str) -> list[tuple[str, str, str]]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [
+                tuple(r)
+                for r in conn.exec_driver_sql(
+                    "SELECT schemaname, tablename, tableowner FROM pg_tables "
+                    "WHERE schemaname IN ('public', 'tenant1') ORDER BY 1, 2"
+                )
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_search_path_lock_timeout_and_role(
+    tmp_path: Path, pg_databases: dict[str, str]
+) -> None:
+    seen = _both(
+        tmp_path,
+        pg_databases,
+        [
+            ("search_path", "SHOW search_path"),
+            ("lock_timeout", "SHOW lock_timeout"),
+            ("current_user", "SELECT current_user"),
+            ("isolation", "SHOW transaction_isolation"),
+        ],
+        # alembic's cookbook recipe for schema-per-tenant, plus what deployments add
+        session_setup=textwrap.dedent(
+            """
+            connection.execute(sa.text('set search_path to "tenant1"'))
+            connection.exec_driver_sql("SET lock_timeout = '4s'")
+            connection.exec_driver_sql("SET ROLE rs_session_owner")
+            connection.exec_driver_sql(
+                "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+            )
+            connection.dialect.default_schema_name = "tenant1"
+            """
+        ),
+        configure_args='version_table_schema="tenant1"',
+    )
+    assert seen["ours"] == seen["alembic"]
+    assert seen["ours"]["lock_timeout"] == "4s"
+    objects = {tool: _pg_objects(url) for tool, url in pg_databases.items()}
+    assert objects["ours"] == objects["alembic"]
+    assert ("tenant1", "thing", "rs_session_owner") in objects["ours"]
+
+
+@pytest.fixture
+def mariadb_databases() -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """Per tool: the database the URL names, and a second one env.py switches to."""
+    admin = sa.create_engine(MARIADB_ADMIN)
+    first = {tool: f"ss_{uuid.uuid4().hex[:10]}" for tool in ("alembic", "ours")}
+    second = {tool: f"{name}_b" for tool, name in first.items()}
+    with admin.begin() as conn:
+        for name in [*first.values(), *second.values()]:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield (
+            {t: f"mysql+pymysql://root@127.0.0.1:3306/{n}" for t, n in first.items()},
+            second,
+        )
+    finally:
+        with admin.begin() as conn:
+            for name in [*first.values(), *second.values()]:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
+def test_mariadb_current_database_and_session_variables(
+    tmp_path: Path, mariadb_databases: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    urls, second = mariadb_databases
+    seen = {}
+    for tool in urls:
+        seen.update(
+            _both(
+                tmp_path / tool,
+                {tool: urls[tool]},
+                [
+                    ("database", "SELECT DATABASE()"),
+                    ("sql_mode", "SELECT @@session.sql_mode"),
+                    ("fk_checks", "SELECT @@session.foreign_key_checks"),
+                    ("lock_wait", "SELECT @@session.lock_wait_timeout"),
+                ],
+                session_setup=textwrap.dedent(
+                    f"""
+                    connection.exec_driver_sql("USE {second[tool]}")
+                    connection.exec_driver_sql(
+                        "SET SESSION sql_mode = 'ANSI_QUOTES,STRICT_ALL_TABLES'"
+                    )
+                    connection.exec_driver_sql("SET SESSION foreign_key_checks = 0")
+                    connection.exec_driver_sql("SET SESSION lock_wait_timeout = 7")
+                    """
+                ),
+            )
+        )
+    # the database names differ per tool; the rest must be the same
+    assert seen["ours"]["database"] == second["ours"]
+    assert seen["alembic"]["database"] == second["alembic"]
+    seen["ours"].pop("database")
+    seen["alembic"].pop("database")
+    assert seen["ours"] == seen["alembic"]
+    assert seen["ours"]["fk_checks"] == "0"
+    engine = sa.create_engine(MARIADB_ADMIN)
+    try:
+        with engine.connect() as conn:
+            for tool in urls:
+                tables = conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                    (second[tool],),
+                ).all()
+                assert sorted(t[0] for t in tables) == ["alembic_version", "thing"], tool
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_foreign_keys_from_a_connect_event(tmp_path: Path) -> None:
+    urls = {tool: f"sqlite:///{tmp_path}/{tool}.db" for tool in ("alembic", "ours")}
+    seen = _both(
+        tmp_path,
+        urls,
+        [
+            ("foreign_keys", "PRAGMA foreign_keys"),
+            ("recursive_triggers", "PRAGMA recursive_triggers"),
+        ],
+        session_setup="pass",
+        connect_event=textwrap.dedent(
+            """
+            @sa.event.listens_for(engine, "connect")
+            def _pragmas(dbapi_connection, record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys = ON")
+                cursor.execute("PRAGMA recursive_triggers = ON")
+                cursor.close()
+            """
+        ),
+    )
+    assert seen["ours"] == seen["alembic"]
+    assert seen["ours"] == {"foreign_keys": "1", "recursive_triggers": "1"}
