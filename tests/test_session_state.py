@@ -316,3 +316,72 @@ def test_sqlite_foreign_keys_from_a_connect_event(tmp_path: Path) -> None:
     )
     assert seen["ours"] == seen["alembic"]
     assert seen["ours"] == {"foreign_keys": "1", "recursive_triggers": "1"}
+
+
+AUTOCOMMIT_ENV_PY = textwrap.dedent(
+    """
+    import os
+    from logging.config import fileConfig
+
+    import sqlalchemy as sa
+    from alembic import context
+
+    fileConfig(context.config.config_file_name)
+    engine = sa.create_engine(
+        os.environ["SS_URL"], poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        context.configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    """
+)
+
+AUTOCOMMIT_SCRIPT = textwrap.dedent(
+    """
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "a1"
+    down_revision = None
+
+
+    def upgrade():
+        op.create_table("thing", sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer))
+        op.create_index("ix_thing_n", "thing", ["n"], postgresql_concurrently=True)
+
+
+    def downgrade():
+        op.drop_table("thing")
+    """
+)
+
+
+def test_an_autocommit_engine_runs_each_statement_on_its_own(
+    tmp_path: Path, pg_databases: dict[str, str]
+) -> None:
+    """env.py's engine in AUTOCOMMIT: CREATE INDEX CONCURRENTLY works, as in alembic."""
+    indexes = {}
+    for tool, url in pg_databases.items():
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(AUTOCOMMIT_ENV_PY)
+        (root / "versions" / "a1.py").write_text(AUTOCOMMIT_SCRIPT)
+        proc = _run(tool, root, url, tmp_path / "unused.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert (
+                "Executor: SQLAlchemy (the given connection is in AUTOCOMMIT mode)" in proc.stderr
+            )
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            indexes[tool] = conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'thing' ORDER BY 1"
+            ).all()
+            indexes[tool].append(
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+            )
+        engine.dispose()
+    assert indexes["ours"] == indexes["alembic"]
+    assert any(row[0] == "ix_thing_n" for row in indexes["ours"][:-1])

@@ -194,6 +194,12 @@ class EnvironmentContext:
             if connection.in_transaction():
                 log.debug("Executor: SQLAlchemy (the given connection is inside a transaction)")
                 return None
+            autocommit = getattr(connection, "_is_autocommit_isolation", None)
+            if autocommit is not None and autocommit():
+                # each statement commits at once there (CREATE INDEX CONCURRENTLY works
+                # without autocommit_block), as alembic runs it
+                log.debug("Executor: SQLAlchemy (the given connection is in AUTOCOMMIT mode)")
+                return None
             url = connection.engine.url
         if url is None:
             return None
