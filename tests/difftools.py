@@ -356,3 +356,35 @@ def check(oracle: Oracle, args: Sequence[str], cwd: Path, unordered: bool = Fals
         return []
     cmd = "$ alembic " + " ".join(shlex.quote(a) for a in args) + f"   (in {cwd})"
     return [cmd, *problems]
+
+
+# DEBUG for alembic's loggers, so alembic-rs says which executor ran the migrations
+LOGGING_INI = """
+[loggers]
+keys = root,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+qualname =
+
+[logger_alembic]
+level = DEBUG
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+"""

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from difftools import alembic_cmd, ours_cmd, run
+from difftools import LOGGING_INI, alembic_cmd, ours_cmd, run
 
 PG_ADMIN = os.environ.get(
     "ALEMBIC_RS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -38,36 +38,6 @@ MYSQL_ADMIN = os.environ.get(
 )
 ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite", "mysql": "aiomysql"}
 
-# DEBUG for alembic's loggers, so alembic-rs says which executor ran the migrations
-LOGGING_INI = """
-[loggers]
-keys = root,alembic
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARNING
-handlers = console
-qualname =
-
-[logger_alembic]
-level = DEBUG
-handlers =
-qualname = alembic
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(levelname)-5.5s [%(name)s] %(message)s
-"""
 
 # the seed's env.py, trimmed: an async engine, the migrations inside run_sync
 ASYNC_ENV_PY = """

@@ -20,44 +20,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from difftools import alembic_cmd, ours_cmd
+from difftools import LOGGING_INI, alembic_cmd, ours_cmd
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MARIADB_ADMIN = "mysql+pymysql://root@127.0.0.1:3306/"
 
-INI = textwrap.dedent(
-    """
-    [alembic]
-    script_location = %(here)s
-
-    [loggers]
-    keys = root,alembic
-
-    [handlers]
-    keys = console
-
-    [formatters]
-    keys = generic
-
-    [logger_root]
-    level = WARNING
-    handlers = console
-
-    [logger_alembic]
-    level = DEBUG
-    handlers =
-    qualname = alembic
-
-    [handler_console]
-    class = StreamHandler
-    args = (sys.stderr,)
-    level = NOTSET
-    formatter = generic
-
-    [formatter_generic]
-    format = %(levelname)s [%(name)s] %(message)s
-    """
-)
+INI = "[alembic]\nscript_location = %(here)s\n" + LOGGING_INI
 
 ENV_PY = textwrap.dedent(
     """
