@@ -253,3 +253,47 @@ def test_version_table_tampered_with_mid_run_fails_and_rolls_back(tmp_path: Path
             for db in dbs:
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         admin.dispose()
+
+
+def test_version_table_in_a_missing_schema_fails_naming_it(tmp_path: Path) -> None:
+    """The version table cannot be made: both tools fail with the database's message and
+    leave nothing; alembic-rs says what it was doing."""
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    dbs = [f"vts_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    with admin.connect() as conn:
+        for db in dbs:
+            conn.exec_driver_sql(f"CREATE DATABASE {db}")
+    try:
+        outcomes = []
+        for cmd, db in zip((alembic_cmd(), ours_cmd()), dbs, strict=True):
+            url = f"postgresql://postgres@127.0.0.1:5432/{db}"
+            root = _project(tmp_path / db, url, CHAIN)
+            env_py = (root / "env.py").read_text()
+            (root / "env.py").write_text(
+                env_py.replace(
+                    "context.configure(connection=connection)",
+                    'context.configure(connection=connection, version_table_schema="nosuch")',
+                )
+            )
+            proc = run(cmd, ["upgrade", "head"], root)
+            engine = sa.create_engine(url)
+            with engine.connect() as conn:
+                tables = conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                ).all()
+            engine.dispose()
+            outcomes.append((proc, tables))
+        (theirs, their_tables), (ours, our_tables) = outcomes
+        assert theirs.returncode != 0 and ours.returncode != 0
+        assert 'schema "nosuch" does not exist' in theirs.stderr
+        assert (
+            'FAILED: creating the version table nosuch.alembic_version failed: schema "nosuch" '
+            "does not exist" in ours.stdout
+        ), ours.stdout + ours.stderr
+        assert their_tables == our_tables == []
+    finally:
+        with admin.connect() as conn:
+            for db in dbs:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        admin.dispose()

@@ -279,11 +279,25 @@ class MigrationContext:
     def _ensure_version_table(self, purge: bool = False) -> None:
         if self.as_sql:
             self.impl.exec_sql(self._version_sql("create"))
-        else:
-            if not self._has_version_table():
+            return
+        table = self.version_table
+        if self.version_table_schema:
+            table = f"{self.version_table_schema}.{table}"
+        if not self._has_version_table():
+            with self._labelled(f"creating the version table {table}"):
                 self._autocommit_scope(lambda: self.impl.exec_sql(self._version_sql("create")))
-            if purge:
+        if purge:
+            with self._labelled(f"emptying the version table {table}"):
                 self._autocommit_scope(lambda: self.impl.exec_sql(self._version_sql("delete_all")))
+
+    @contextmanager
+    def _labelled(self, label: str) -> Iterator[None]:
+        """Statements sent inside fail with ``<label> failed: <error> [SQL: ...]``."""
+        previous, self.impl.label = self.impl.label, label
+        try:
+            yield
+        finally:
+            self.impl.label = previous
 
     def _autocommit_scope(self, fn: Callable[[], Any]) -> None:
         """Run ``fn`` in its own transaction unless one is open already."""
