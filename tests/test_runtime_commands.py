@@ -297,3 +297,21 @@ def test_version_table_in_a_missing_schema_fails_naming_it(tmp_path: Path) -> No
             for db in dbs:
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         admin.dispose()
+
+
+def test_an_unreachable_url_fails_clearly_without_the_password(tmp_path: Path) -> None:
+    """env.py gives only a URL (alembic itself fails there with a bare AssertionError):
+    alembic-rs says it could not connect, to which URL, with the password hidden."""
+    root = _project(tmp_path / "p", "postgresql://unused", CHAIN)
+    (root / "env.py").write_text(
+        "from alembic import context\n"
+        'context.configure(url="postgresql://deployer:S3cr3tPw@127.0.0.1:1/app")\n'
+        "with context.begin_transaction():\n"
+        "    context.run_migrations()\n"
+    )
+    proc = run(ours_cmd(), ["upgrade", "head"], root)
+    assert proc.returncode == 255
+    assert proc.stdout.startswith(
+        "FAILED: could not connect to 'postgresql://deployer:***@127.0.0.1:1/app'"
+    ), proc.stdout + proc.stderr
+    assert "S3cr3tPw" not in proc.stdout + proc.stderr

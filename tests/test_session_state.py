@@ -353,3 +353,50 @@ def test_an_autocommit_engine_runs_each_statement_on_its_own(
         engine.dispose()
     assert indexes["ours"] == indexes["alembic"]
     assert any(row[0] == "ix_thing_n" for row in indexes["ours"][:-1])
+
+
+CONNECT_ARGS_ENV_PY = textwrap.dedent(
+    """
+    import os
+    from logging.config import fileConfig
+
+    import sqlalchemy as sa
+    from alembic import context
+
+    fileConfig(context.config.config_file_name)
+    # the URL's host does not resolve; connect_args says where the server is
+    url = sa.make_url(os.environ["SS_URL"]).set(host="no-such-host.invalid")
+    engine = sa.create_engine(
+        url, poolclass=sa.pool.NullPool, connect_args={"host": "127.0.0.1"}
+    )
+    with engine.connect() as connection:
+        context.configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    """
+)
+
+
+def test_an_engine_that_knows_more_than_its_url(
+    tmp_path: Path, pg_databases: dict[str, str]
+) -> None:
+    """Where the native connection cannot be made from the URL (connect_args, a
+    do_connect event with tokens), the migration runs on env.py's connection."""
+    versions = {}
+    for tool, url in pg_databases.items():
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(CONNECT_ARGS_ENV_PY)
+        (root / "versions" / "a1.py").write_text(
+            AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+        )
+        proc = _run(tool, root, url, tmp_path / "unused.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert "Executor: SQLAlchemy (no native connection: could not connect" in proc.stderr
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            versions[tool] = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        engine.dispose()
+    assert versions["ours"] == versions["alembic"] == [("a1",)]

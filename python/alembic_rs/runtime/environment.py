@@ -208,6 +208,14 @@ class EnvironmentContext:
         except _native.NotNativeError as e:
             log.debug("Executor: SQLAlchemy (%s)", e)
             return None
+        except _native.ConnectionError as e:
+            if connection is not None:
+                # env.py's engine knows more than its URL (connect_args, a do_connect
+                # event handing out tokens, a creator): stay on its connection
+                log.debug("Executor: SQLAlchemy (no native connection: %s)", e)
+                return None
+            # the message names the URL with its password hidden
+            raise util.CommandError(str(e)) from e
         if connection is not None:
             from .session import carry_session_state
 
