@@ -400,3 +400,57 @@ def test_an_engine_that_knows_more_than_its_url(
             versions[tool] = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
         engine.dispose()
     assert versions["ours"] == versions["alembic"] == [("a1",)]
+
+
+OTHER_DATABASE_ENV_PY = textwrap.dedent(
+    """
+    import os
+    from logging.config import fileConfig
+
+    import sqlalchemy as sa
+    from alembic import context
+
+    fileConfig(context.config.config_file_name)
+    # the URL names the maintenance database; connect_args sends the engine elsewhere
+    target = sa.make_url(os.environ["SS_URL"])
+    url = target.set(database="postgres")
+    engine = sa.create_engine(
+        url, poolclass=sa.pool.NullPool, connect_args={"dbname": target.database}
+    )
+    with engine.connect() as connection:
+        context.configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    """
+)
+
+
+def test_the_migration_stays_on_the_database_env_py_connected_to(
+    tmp_path: Path, pg_databases: dict[str, str]
+) -> None:
+    """The URL leads to another database than env.py's connection: alembic-rs notices and
+    migrates the one env.py connected to, as alembic does."""
+    versions = {}
+    for tool, url in pg_databases.items():
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(OTHER_DATABASE_ENV_PY)
+        (root / "versions" / "a1.py").write_text(
+            AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+        )
+        proc = _run(tool, root, url, tmp_path / "unused.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert "Executor: SQLAlchemy (native connection not used" in proc.stderr
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            versions[tool] = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        engine.dispose()
+    assert versions["ours"] == versions["alembic"] == [("a1",)]
+    admin = sa.create_engine(PG_ADMIN)
+    try:
+        with admin.connect() as conn:
+            assert not sa.inspect(conn).has_table("alembic_version")
+    finally:
+        admin.dispose()

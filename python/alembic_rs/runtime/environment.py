@@ -223,7 +223,7 @@ class EnvironmentContext:
                 carry_session_state(connection, native)
             except Exception as e:  # the SQLAlchemy executor is always right
                 native.close()
-                log.debug("Executor: SQLAlchemy (env.py's session state not carried: %s)", e)
+                log.debug("Executor: SQLAlchemy (native connection not used: %s)", e)
                 return None
         if self._native_connection is not None:
             self._native_connection.close()

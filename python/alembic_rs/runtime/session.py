@@ -29,14 +29,25 @@ _MYSQL_VARIABLES = (
 )
 
 
-def carry_session_state(connection: Any, native: Any) -> None:
-    """Apply to ``native`` the session settings env.py's ``connection`` has changed.
+class NotTheSameDatabase(Exception):
+    """The native connection reached another server or file than env.py's connection."""
 
-    Reading them may begin a transaction on ``connection`` (SQLAlchemy's autobegin);
-    it is ended again, so the connection is left as env.py gave it.
+
+def carry_session_state(connection: Any, native: Any) -> None:
+    """Check that ``native`` reached the database env.py's ``connection`` is on, then apply
+    to it the session settings ``connection`` has changed.
+
+    The URL is not the whole story (``connect_args``, a ``creator``, a ``do_connect``
+    event may point the engine elsewhere), so the two connections are compared first:
+    a mismatch raises ``NotTheSameDatabase``. Reading may begin a transaction on
+    ``connection`` (SQLAlchemy's autobegin); it is ended again, so the connection is left
+    as env.py gave it.
     """
     was_in_transaction = connection.in_transaction()
     try:
+        theirs, ours = _identity(connection, native)
+        if theirs != ours:
+            raise NotTheSameDatabase(f"env.py's connection is on {theirs}, the URL leads to {ours}")
         statements = _statements_for(connection, native)
     finally:
         if not was_in_transaction and connection.in_transaction():
@@ -44,6 +55,27 @@ def carry_session_state(connection: Any, native: Any) -> None:
     for sql in statements:
         log.debug("Session state from env.py's connection: %s", sql)
         native.execute(sql)
+
+
+# what tells one server (and database) from another, per dialect
+_IDENTITY = {
+    # the server's start time and the database; the port is not compared (a Unix socket
+    # and TCP reach the same server)
+    "postgresql": "SELECT current_database(), pg_postmaster_start_time()::text",
+    "mysql": "SELECT @@hostname, @@port, @@server_id",
+    "mariadb": "SELECT @@hostname, @@port, @@server_id",
+    "sqlite": "SELECT file FROM pragma_database_list WHERE name = 'main'",
+}
+
+
+def _identity(connection: Any, native: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    sql = _IDENTITY.get(connection.dialect.name)
+    if sql is None:
+        return (), ()
+    theirs = tuple(str(v) for v in connection.exec_driver_sql(sql).one())
+    rows = native.query(sql)
+    ours = tuple(str(v) for v in rows[0]) if rows else ()
+    return theirs, ours
 
 
 def _statements_for(connection: Any, native: Any) -> list[str]:
