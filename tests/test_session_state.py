@@ -454,3 +454,75 @@ def test_the_migration_stays_on_the_database_env_py_connected_to(
             assert not sa.inspect(conn).has_table("alembic_version")
     finally:
         admin.dispose()
+
+
+CONNECT_ARGS_SETTINGS_ENV_PY = textwrap.dedent(
+    """
+    import asyncio
+    import os
+    from logging.config import fileConfig
+
+    import sqlalchemy as sa
+    from alembic import context
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    fileConfig(context.config.config_file_name)
+    url = sa.make_url(os.environ["SS_URL"]).set(drivername="postgresql+asyncpg")
+
+
+    def do_run_migrations(connection):
+        context.configure(connection=connection, version_table_schema="tenant1")
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+    async def main():
+        # the seed's async env.py, with settings asked for at connect time
+        engine = create_async_engine(
+            url,
+            poolclass=sa.pool.NullPool,
+            connect_args={
+                "server_settings": {
+                    "search_path": "tenant1",
+                    "lock_timeout": "4s",
+                    "TimeZone": "America/Sao_Paulo",
+                }
+            },
+        )
+        async with engine.connect() as connection:
+            await connection.run_sync(do_run_migrations)
+        await engine.dispose()
+
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_settings_asked_for_at_connect_time(tmp_path: Path, pg_databases: dict[str, str]) -> None:
+    """asyncpg's server_settings (libpq's options alike): search_path, lock_timeout and the
+    time zone hold for the migration as in alembic."""
+    seen = {}
+    for tool, url in pg_databases.items():
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(CONNECT_ARGS_SETTINGS_ENV_PY)
+        probes = [
+            ("search_path", "SHOW search_path"),
+            ("lock_timeout", "SHOW lock_timeout"),
+            ("timezone", "SHOW TimeZone"),
+            ("local_noon", "SELECT timestamptz '2024-06-01 12:00:00+00'::timestamp"),
+        ]
+        (root / "versions" / "s1.py").write_text(SCRIPT.format(probes=probes))
+        record = tmp_path / f"{tool}.json"
+        proc = _run(tool, root, url, record)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert re.search(r"Executor: native", proc.stderr), proc.stderr
+        seen[tool] = json.loads(record.read_text())
+    assert seen["ours"] == seen["alembic"]
+    assert seen["ours"]["local_noon"] == "2024-06-01 09:00:00"
+    objects = {tool: _pg_objects(url) for tool, url in pg_databases.items()}
+    assert objects["ours"] == objects["alembic"]
+    assert ("tenant1", "thing", "postgres") in objects["ours"]

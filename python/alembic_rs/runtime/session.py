@@ -3,10 +3,11 @@
 When env.py hands ``context.configure()`` a connection that is not inside a transaction,
 alembic-rs runs the migration on a native connection to the same database. Whatever env.py
 set on its connection beforehand must hold there too, or the same scripts would do
-something else: alembic's cookbook sets ``search_path`` for schema-per-tenant migrations,
-deployments set ``lock_timeout`` or ``SET ROLE``, SQLite users turn ``foreign_keys`` on in
-a connect event. So the settings the session changed are read from env.py's connection and
-applied to the native one before anything runs.
+something else: alembic's cookbook sets ``search_path`` for schema-per-tenant migrations
+(others pass it in ``connect_args``), deployments set ``lock_timeout`` or ``SET ROLE``,
+SQLite users turn ``foreign_keys`` on in a connect event. So the settings the session
+changed are read from env.py's connection and applied to the native one before anything
+runs.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def carry_session_state(connection: Any, native: Any) -> None:
 _IDENTITY = {
     # the server's start time and the database; the port is not compared (a Unix socket
     # and TCP reach the same server)
-    "postgresql": "SELECT current_database(), pg_postmaster_start_time()::text",
+    "postgresql": "SELECT current_database(), extract(epoch FROM pg_postmaster_start_time())::text",
     "mysql": "SELECT @@hostname, @@port, @@server_id",
     "mariadb": "SELECT @@hostname, @@port, @@server_id",
     "sqlite": "SELECT file FROM pragma_database_list WHERE name = 'main'",
@@ -81,7 +82,7 @@ def _identity(connection: Any, native: Any) -> tuple[tuple[str, ...], tuple[str,
 def _statements_for(connection: Any, native: Any) -> list[str]:
     name = connection.dialect.name
     if name == "postgresql":
-        return _postgresql(connection)
+        return _postgresql(connection, native)
     if name in ("mysql", "mariadb"):
         return _mysql(connection, native)
     if name == "sqlite":
@@ -93,15 +94,26 @@ def _quote(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _postgresql(connection: Any) -> list[str]:
-    # what SET changed in this session (SET ROLE and SET SESSION CHARACTERISTICS included);
-    # settings from the startup packet say 'client', from the server's files 'default'
-    rows = connection.exec_driver_sql(
-        "SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session' ORDER BY name"
-    ).all()
+# how values travel on the wire: the driver's business, not the migration's
+_PG_WIRE_SETTINGS = ("client_encoding", "DateStyle", "IntervalStyle", "extra_float_digits")
+
+
+def _postgresql(connection: Any, native: Any) -> list[str]:
+    # what SET changed in this session ('session': SET, SET SESSION CHARACTERISTICS) or the
+    # connection asked for at startup ('client': libpq options, asyncpg server_settings),
+    # and the time zone, which each driver picks its own way
+    wire = ", ".join(_quote(n) for n in _PG_WIRE_SETTINGS)
+    sql = (
+        "SELECT name, setting FROM pg_catalog.pg_settings "
+        f"WHERE (source IN ('session', 'client') AND name NOT IN ({wire})) "
+        "OR name = 'TimeZone' ORDER BY name"
+    )
+    theirs = [(str(n), str(v)) for n, v in connection.exec_driver_sql(sql).all()]
+    ours = {str(n): str(v) for n, v in native.query(sql)}
+    changed = [(n, v) for n, v in theirs if ours.get(n) != v]
     statements = []
-    if rows:
-        calls = ", ".join(f"set_config({_quote(n)}, {_quote(v)}, false)" for n, v in rows)
+    if changed:
+        calls = ", ".join(f"set_config({_quote(n)}, {_quote(v)}, false)" for n, v in changed)
         statements.append(f"SELECT {calls}")
     # SET ROLE is not listed in pg_settings; current_user tells. Last, so the settings
     # above are applied with the session user's rights
