@@ -526,3 +526,56 @@ def test_settings_asked_for_at_connect_time(tmp_path: Path, pg_databases: dict[s
     objects = {tool: _pg_objects(url) for tool, url in pg_databases.items()}
     assert objects["ours"] == objects["alembic"]
     assert ("tenant1", "thing", "postgres") in objects["ours"]
+
+
+ECHO_ENV_PY = textwrap.dedent(
+    """
+    import os
+    from logging.config import fileConfig
+
+    import sqlalchemy as sa
+    from alembic import context
+
+    fileConfig(context.config.config_file_name)
+    engine = sa.create_engine(os.environ["SS_URL"], poolclass=sa.pool.NullPool, echo=True)
+    with engine.connect() as connection:
+        context.configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    """
+)
+
+
+def _echoed(output: str) -> list[str]:
+    """The statements an ``echo=True`` engine logged, whitespace collapsed."""
+    entries = re.split(r"^\S+ \S+ INFO sqlalchemy\.engine\.Engine ", output, flags=re.M)
+    return [" ".join(e.split()) for e in entries[1:]]
+
+
+def test_echo_logs_the_statements_sent_natively(
+    tmp_path: Path, pg_databases: dict[str, str]
+) -> None:
+    """An engine with echo=True logs every statement of the migration, as with alembic."""
+    echoed = {}
+    for tool, url in pg_databases.items():
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(ECHO_ENV_PY)
+        (root / "versions" / "a1.py").write_text(
+            AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+        )
+        proc = _run(tool, root, url, tmp_path / "unused.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert re.search(r"Executor: native", proc.stderr), proc.stderr
+        echoed[tool] = _echoed(proc.stdout)
+    migration = [
+        "CREATE TABLE thing ( id SERIAL NOT NULL, n INTEGER, PRIMARY KEY (id) )",
+        "CREATE INDEX ix_thing_n ON thing (n)",
+    ]
+    for statement in migration:
+        assert statement in echoed["alembic"], echoed["alembic"]
+        assert statement in echoed["ours"], echoed["ours"]
+    assert any(e.startswith("INSERT INTO alembic_version") for e in echoed["ours"])
+    assert echoed["ours"][-1] == echoed["alembic"][-1] == "COMMIT"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from typing import Any, TextIO
 
 from .. import _native
@@ -52,6 +53,12 @@ class MigrationImpl:
         self.as_sql = as_sql
         self.native = native
         self.sa_connection = sa_connection
+        # where SQLAlchemy would log the statements (echo=True, or the sqlalchemy.engine
+        # logger at INFO): statements sent natively are logged there too
+        engine = getattr(sa_connection, "engine", None)
+        self._sql_log: Any = getattr(engine, "logger", None) or logging.getLogger(
+            "sqlalchemy.engine.Engine"
+        )
         self.output_buffer = output_buffer
         self.literal_binds = literal_binds
         if self.dialect_name not in IMPL_NAMES:
@@ -103,11 +110,16 @@ class MigrationImpl:
             return None
         if self.native is not None:
             # sent with the rest of the step's statements; see flush()
+            self._echo(sql)
             self._pending.append(sql)
             self._pending_labels.append(self.label)
             return None
         result = self.sa_connection.exec_driver_sql(sql)
         return result.rowcount
+
+    def _echo(self, sql: str) -> None:
+        if self._sql_log.isEnabledFor(logging.INFO):
+            self._sql_log.info("%s", sql)
 
     @property
     def pending(self) -> int:
@@ -187,6 +199,7 @@ class MigrationImpl:
     def begin(self) -> None:
         if self.native is not None:
             self.sync()
+            self._echo("BEGIN")
             self.native.begin()
         else:
             # SQLAlchemy 2 begins by itself on first use: adopt that transaction, as alembic does
@@ -196,6 +209,7 @@ class MigrationImpl:
     def commit(self) -> None:
         if self.native is not None:
             self.sync()
+            self._echo("COMMIT")
             self.native.commit()
         else:
             self._sa_transaction.commit()
@@ -207,6 +221,7 @@ class MigrationImpl:
             # rolling back anyway: the error that brought us here is the one to raise
             with contextlib.suppress(Exception):
                 self.wait()
+            self._echo("ROLLBACK")
             self.native.rollback()
         else:
             self._sa_transaction.rollback()
@@ -221,6 +236,7 @@ class MigrationImpl:
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         if self.native is not None:
             self.sync()
+            self._echo(sql)
             return [tuple(r) for r in self.native.query(sql)]
         return [tuple(r) for r in self.sa_connection.exec_driver_sql(sql).fetchall()]
 
