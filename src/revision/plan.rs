@@ -269,6 +269,19 @@ impl RevisionMap {
                 .ancestors(&[d], true)
                 .iter()
                 .any(|x| filtered.contains(x));
+            if above && below {
+                // alembic: `assert not ancestors.intersection(filtered_heads)`
+                let mut around: Vec<&str> = Vec::new();
+                for &h in &filtered {
+                    around.push(&self.rev(h).revision);
+                }
+                return Err(RevisionError::Assertion(format!(
+                    "Can't stamp {}: the version table holds both ancestors and descendants \
+                     of it ({})",
+                    to[0],
+                    around.join(", ")
+                )));
+            }
             steps.push(if above {
                 Step::Stamp {
                     from: filtered_ids.clone(),
