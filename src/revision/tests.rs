@@ -680,3 +680,32 @@ fn plans_alembic_refuses_with_an_assertion() {
     // the same stamp from one side only is fine
     assert!(map.stamp_steps(&s(&["cccc"]), &s(&["dddd"])).is_ok());
 }
+
+#[test]
+fn downgrade_warning_for_minus_one_from_several_heads() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let warning = "downgrade -1 from multiple heads is ambiguous; this usage will be disallowed \
+                   in a future release.";
+    // (destination, current heads, warns); alembic 1.20.1 `_parse_downgrade_target`
+    let cases: &[(&str, &[&str], bool)] = &[
+        ("-1", &["a", "b"], true),
+        ("-2", &["a", "b", "c"], true),
+        ("-1", &["a"], false),
+        ("-1", &["a", "a"], false), // duplicated rows are one head
+        ("-1", &[], false),
+        ("lbl@-1", &["a", "b"], false),
+        ("a-1", &["a", "b"], false),
+        ("+1", &["a", "b"], false),
+        ("-0", &["a", "b"], false),
+        ("base", &["a", "b"], false),
+        ("a", &["a", "b"], false),
+    ];
+    for (dest, heads, warns) in cases {
+        let got = RevisionMap::downgrade_warning(dest, &s(heads));
+        assert_eq!(
+            got.as_deref(),
+            warns.then_some(warning),
+            "{dest} from {heads:?}"
+        );
+    }
+}
