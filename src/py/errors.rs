@@ -56,6 +56,7 @@ pub fn revision_error(py: Python<'_>, err: RevisionError) -> PyErr {
             raise(py, EXC, "MissingRevisionError", (key,))
         }
         RevisionError::Other(message) => raise(py, EXC, "RevisionError", (message,)),
+        RevisionError::Assertion(message) => raise(py, EXC, "RevisionAssertionError", (message,)),
         RevisionError::Command(message) => command_error(py, message),
     }
 }

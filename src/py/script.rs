@@ -459,6 +459,9 @@ impl PyRevisionMap {
         destination: &str,
         current_heads: Vec<String>,
     ) -> PyResult<Vec<PyStep>> {
+        if let Some(warning) = RevisionMap::downgrade_warning(destination, &current_heads) {
+            user_warning(py, &warning)?;
+        }
         self.steps(py, self.inner.downgrade_steps(destination, &current_heads))
     }
 

@@ -46,6 +46,12 @@ pub enum RevisionError {
     /// A plain `RevisionError` with its message.
     #[error("{0}")]
     Other(String),
+    /// Where alembic fails a bare `assert` (a traceback ending in an empty
+    /// `AssertionError`, exit status 1): ours says why. Not a `CommandError`, as
+    /// `_catch_revision_errors` lets alembic's assertion through, so the CLI keeps
+    /// alembic's exit status 1.
+    #[error("{0}")]
+    Assertion(String),
     /// `util.CommandError`: what the script directory / command layer raises.
     #[error("{0}")]
     Command(String),
@@ -72,7 +78,7 @@ impl CatchRevisionErrors<'_> {
     /// Convert `err` into the `CommandError` alembic raises (command errors pass through).
     pub fn apply(&self, err: RevisionError) -> RevisionError {
         let msg = match err {
-            RevisionError::Command(_) => return err,
+            RevisionError::Command(_) | RevisionError::Assertion(_) => return err,
             RevisionError::RangeNotAncestor { lower, upper } => {
                 let start = self
                     .start

@@ -191,6 +191,27 @@ impl RevisionMap {
             .collect())
     }
 
+    /// The `UserWarning` alembic's `_parse_downgrade_target` gives before planning a
+    /// downgrade to `destination` (`-1`, no revision, no branch label) from several
+    /// distinct heads: which head it walks down from depends on the version table's row
+    /// order.
+    pub fn downgrade_warning(destination: &str, current_heads: &[String]) -> Option<String> {
+        let (label, symbol, relative) = super::walk::match_relative(destination)?;
+        let steps = super::map::py_int(&relative).unwrap_or(0);
+        let mut distinct: Vec<&String> = Vec::new();
+        for h in current_heads {
+            if !distinct.contains(&h) {
+                distinct.push(h);
+            }
+        }
+        let unlabelled = label.as_deref().is_none_or(str::is_empty);
+        (steps < 0 && symbol.is_none() && unlabelled && distinct.len() > 1).then(|| {
+            "downgrade -1 from multiple heads is ambiguous; this usage will be disallowed \
+             in a future release."
+                .to_string()
+        })
+    }
+
     /// `ScriptDirectory._stamp_revs(revisions, heads)`: the stamp steps that move the
     /// version table from `heads` to `revisions` (empty means `base`).
     pub fn stamp_steps(
@@ -269,6 +290,19 @@ impl RevisionMap {
                 .ancestors(&[d], true)
                 .iter()
                 .any(|x| filtered.contains(x));
+            if above && below {
+                // alembic: `assert not ancestors.intersection(filtered_heads)`
+                let mut around: Vec<&str> = Vec::new();
+                for &h in &filtered {
+                    around.push(&self.rev(h).revision);
+                }
+                return Err(RevisionError::Assertion(format!(
+                    "Can't stamp {}: the version table holds both ancestors and descendants \
+                     of it ({})",
+                    to[0],
+                    around.join(", ")
+                )));
+            }
             steps.push(if above {
                 Step::Stamp {
                     from: filtered_ids.clone(),

@@ -25,6 +25,7 @@ fn class_name(e: &RevisionError) -> &'static str {
         RevisionError::DependencyLoopDetected { .. } => "DependencyLoopDetected",
         RevisionError::MissingRevision { .. } => "KeyError",
         RevisionError::Other(_) => "RevisionError",
+        RevisionError::Assertion(_) => "AssertionError",
         RevisionError::Command(_) => "CommandError",
     }
 }
@@ -629,4 +630,82 @@ fn history_range_errors() {
             "<base> -> a1111, a1111 doc".to_string()
         ]
     );
+}
+
+/// Plans alembic 1.20.1 refuses with a bare `assert` (found by tests/test_fuzz_bookkeeping.py):
+/// ours fails with an `Assertion` that names the reason and that `_catch_revision_errors`
+/// does not turn into a `CommandError` (the CLI then exits 1, as alembic's traceback does).
+#[test]
+fn plans_alembic_refuses_with_an_assertion() {
+    // a -> b (head); a -> c (lbl1) -> d (head); e (base, lbl2)
+    let map = simple_map(&[
+        ("aaaa", &[], &[], &[]),
+        ("bbbb", &["aaaa"], &[], &[]),
+        ("cccc", &["aaaa"], &[], &["lbl1"]),
+        ("dddd", &["cccc"], &[], &[]),
+        ("eeee", &[], &[], &["lbl2"]),
+    ])
+    .unwrap();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    type Plan<'a> = &'a dyn Fn() -> Result<Vec<Step>, RevisionError>;
+    let cases: &[(&str, Plan, &str)] = &[
+        (
+            "upgrade <head>+1 (seeds 12, 25, 26)",
+            &|| map.upgrade_steps("bbbb+1", &s(&["aaaa"])),
+            "Relative revision bbbb+1 walks past the end of its branch",
+        ),
+        (
+            "downgrade <label>@-1, label not among the heads (seeds 19, 22, 27, 28, 35, 39)",
+            &|| map.downgrade_steps("lbl1@-1", &s(&["bbbb"])),
+            "Can't determine the current revision of branch 'lbl1'",
+        ),
+        (
+            "downgrade <label>@-1, the label's branch has no current revision",
+            &|| map.downgrade_steps("lbl2@-1", &s(&["bbbb", "dddd"])),
+            "Can't determine the current revision of branch 'lbl2'",
+        ),
+        (
+            "stamp between an ancestor and a descendant in the table (seed 16)",
+            &|| map.stamp_steps(&s(&["cccc"]), &s(&["aaaa", "dddd"])),
+            "Can't stamp cccc: the version table holds both ancestors and descendants of it \
+             (aaaa, dddd)",
+        ),
+    ];
+    for (what, plan, want) in cases {
+        match plan() {
+            Err(RevisionError::Assertion(msg)) => assert_eq!(msg, *want, "{what}"),
+            other => panic!("{what}: expected an Assertion, got {other:?}"),
+        }
+    }
+    // the same stamp from one side only is fine
+    assert!(map.stamp_steps(&s(&["cccc"]), &s(&["dddd"])).is_ok());
+}
+
+#[test]
+fn downgrade_warning_for_minus_one_from_several_heads() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let warning = "downgrade -1 from multiple heads is ambiguous; this usage will be disallowed \
+                   in a future release.";
+    // (destination, current heads, warns); alembic 1.20.1 `_parse_downgrade_target`
+    let cases: &[(&str, &[&str], bool)] = &[
+        ("-1", &["a", "b"], true),
+        ("-2", &["a", "b", "c"], true),
+        ("-1", &["a"], false),
+        ("-1", &["a", "a"], false), // duplicated rows are one head
+        ("-1", &[], false),
+        ("lbl@-1", &["a", "b"], false),
+        ("a-1", &["a", "b"], false),
+        ("+1", &["a", "b"], false),
+        ("-0", &["a", "b"], false),
+        ("base", &["a", "b"], false),
+        ("a", &["a", "b"], false),
+    ];
+    for (dest, heads, warns) in cases {
+        let got = RevisionMap::downgrade_warning(dest, &s(heads));
+        assert_eq!(
+            got.as_deref(),
+            warns.then_some(warning),
+            "{dest} from {heads:?}"
+        );
+    }
 }

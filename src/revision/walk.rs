@@ -115,7 +115,8 @@ impl RevisionMap {
                             list = self.filter_ids_for_lineage(&all, Some(b), false)?;
                         }
                         if list.len() != 1 {
-                            return Err(RevisionError::Other(format!(
+                            // alembic: `assert len(symbol_list) == 1`
+                            return Err(RevisionError::Assertion(format!(
                                 "Can't determine the current revision of branch '{b}'"
                             )));
                         }
@@ -239,15 +240,19 @@ impl RevisionMap {
         )?])
     }
 
+    /// alembic's `is_revision()` on each node: an `assert`, so a failure is an
+    /// [`RevisionError::Assertion`].
     fn require_revisions(nodes: &[Node]) -> Result<Vec<usize>, RevisionError> {
         nodes
             .iter()
             .map(|n| match n {
                 Node::Rev(i) => Ok(*i),
-                Node::Base => Err(RevisionError::Other(
+                Node::Base => Err(RevisionError::Assertion(
                     "expected a revision, got 'base'".into(),
                 )),
-                Node::Null => Err(RevisionError::Other("expected a revision, got None".into())),
+                Node::Null => Err(RevisionError::Assertion(
+                    "expected a revision, got None".into(),
+                )),
             })
             .collect()
     }
@@ -262,6 +267,13 @@ impl RevisionMap {
         assert_relative_length: bool,
     ) -> Result<(HashSet<usize>, Vec<Node>), RevisionError> {
         let parsed = self.parse_upgrade_target(lower, upper, assert_relative_length)?;
+        if parsed.contains(&Node::Null) {
+            // `<rev>+N` walked past the end of its branch (alembic asserts here)
+            return Err(RevisionError::Assertion(format!(
+                "Relative revision {} walks past the end of its branch",
+                upper.py_str()
+            )));
+        }
         let mut targets = RevisionMap::require_revisions(&parsed)?;
 
         // branch@... as the lower bound keeps only targets on that branch
@@ -274,7 +286,7 @@ impl RevisionMap {
             {
                 let labels = &self.revs[b].branch_labels;
                 if labels.len() != 1 {
-                    return Err(RevisionError::Other(format!(
+                    return Err(RevisionError::Assertion(format!(
                         "Revision {branch} used as a branch label has {} branch labels",
                         labels.len()
                     )));
@@ -317,7 +329,10 @@ impl RevisionMap {
                     lower = RevIdent::None;
                 }
                 Node::Null => {
-                    return Err(RevisionError::Other("expected a revision, got None".into()));
+                    // alembic: `assert rev`
+                    return Err(RevisionError::Assertion(
+                        "expected a revision, got None".into(),
+                    ));
                 }
             }
         }

@@ -251,6 +251,8 @@ class ScriptDirectory:
             if resolution is None:
                 resolution = "Can't locate revision identified by '%s'" % (re_.argument,)
             raise util.CommandError(resolution) from re_
+        except exc.RevisionAssertionError:
+            raise  # alembic's AssertionError is not one of the errors it converts
         except exc.RevisionError as err:
             raise util.CommandError(err.args[0]) from err
 

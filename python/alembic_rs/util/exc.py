@@ -102,6 +102,16 @@ class DependencyLoopDetected(DependencyCycleDetected, LoopDetected):
         CycleDetected.__init__(self, revision if isinstance(revision, list) else [revision])
 
 
+class RevisionAssertionError(RevisionError, AssertionError):
+    """A plan alembic refuses with a bare ``assert`` (e.g. ``upgrade <head>+1``, a stamp
+    between heads that are ancestors and descendants of the target).
+
+    alembic fails there with an empty ``AssertionError``; this is that error, with the
+    reason. ``ScriptDirectory`` lets it through unconverted, as alembic does, so the CLI
+    exits with alembic's status 1 rather than a ``CommandError``'s.
+    """
+
+
 class MissingRevisionError(KeyError):
     """A ``down_revision`` or ``depends_on`` that names no revision.
 
