@@ -579,3 +579,65 @@ def test_echo_logs_the_statements_sent_natively(
         assert statement in echoed["ours"], echoed["ours"]
     assert any(e.startswith("INSERT INTO alembic_version") for e in echoed["ours"])
     assert echoed["ours"][-1] == echoed["alembic"][-1] == "COMMIT"
+
+
+ATTACHED_SCRIPT = textwrap.dedent(
+    """
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "a1"
+    down_revision = None
+
+
+    def upgrade():
+        op.create_table(
+            "thing",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("n", sa.Integer),
+            schema="other",
+        )
+        op.create_index("ix_thing_n", "thing", ["n"], schema="other")
+
+
+    def downgrade():
+        op.drop_table("thing", schema="other")
+    """
+)
+
+
+def test_sqlite_databases_attached_in_a_connect_event(tmp_path: Path) -> None:
+    """env.py attaches a second database file; scripts use it as a schema."""
+    urls = {tool: f"sqlite:///{tmp_path}/{tool}.db" for tool in ("alembic", "ours")}
+    tables = {}
+    for tool, url in urls.items():
+        other = tmp_path / f"{tool}_other.db"
+        root = tmp_path / tool
+        (root / "versions").mkdir(parents=True)
+        (root / "alembic.ini").write_text(INI)
+        (root / "env.py").write_text(
+            ENV_PY.format(
+                connect_event=textwrap.dedent(
+                    f"""
+                    @sa.event.listens_for(engine, "connect")
+                    def _attach(dbapi_connection, record):
+                        dbapi_connection.execute("ATTACH DATABASE '{other}' AS other")
+                    """
+                ),
+                session_setup="pass",
+                configure_args="",
+            )
+        )
+        (root / "versions" / "a1.py").write_text(ATTACHED_SCRIPT)
+        proc = _run(tool, root, url, tmp_path / "unused.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert re.search(r"Executor: native", proc.stderr), proc.stderr
+        engine = sa.create_engine(f"sqlite:///{other}")
+        with engine.connect() as conn:
+            tables[tool] = conn.exec_driver_sql(
+                "SELECT type, name FROM sqlite_master ORDER BY 1, 2"
+            ).all()
+        engine.dispose()
+    assert tables["ours"] == tables["alembic"]
+    assert ("table", "thing") in tables["ours"]

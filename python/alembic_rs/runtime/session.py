@@ -149,6 +149,16 @@ def _mysql_value(value: str) -> str:
 
 def _sqlite(connection: Any, native: Any) -> list[str]:
     statements = []
+    # databases env.py attached (schema="other" in the scripts), by file
+    listing = "SELECT name, file FROM pragma_database_list WHERE name NOT IN ('main', 'temp')"
+    ours = {str(n): str(f) for n, f in native.query(listing)}
+    for name, file in connection.exec_driver_sql(listing).all():
+        if ours.get(str(name)) == str(file):
+            continue
+        if not file:
+            raise NotTheSameDatabase(f"env.py's connection has an in-memory database {name!r}")
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        statements.append(f"ATTACH DATABASE {_quote(file)} AS {quoted}")
     for pragma in ("foreign_keys", "recursive_triggers"):
         theirs = connection.exec_driver_sql(f"PRAGMA {pragma}").scalar()
         rows = native.query(f"PRAGMA {pragma}")
