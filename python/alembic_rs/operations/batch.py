@@ -333,11 +333,3 @@ def _sqlite_column_reflect(inspector: Any, table: Any, column_info: dict[str, An
     if re.match(r"^[0-9\.]$", expr) or re.match(r"^'.+'$", expr) or re.match(r"^\(.+\)$", expr):
         return
     column_info["default"] = f"({expr})"
-
-
-def _sqlite_literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"

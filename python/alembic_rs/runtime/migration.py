@@ -531,27 +531,25 @@ class MigrationContext:
         revision = step.revision
         where = f"revision {revision.revision} ({revision.path})" if revision else str(step)
         label = f"{step.name} of {where}"
-        self.impl.label = label
-        try:
-            step.migration_fn(**kw)
-            assert self.script is not None
-            heads, actions = self.script._map.update_heads(heads, step.native)
-            self._apply_version_actions(actions)
-            # statements travel in large batches (few round trips to a distant server),
-            # sent in the background while the next revisions run their Python
-            if self.impl.native is not None and self.impl.pending >= FLUSH_AT:
-                self.impl.flush()
-        except _native.DatabaseError as e:
-            raise util.exc.MigrationError(f"{label} failed: {e}") from e
-        except Exception as e:
-            # a statement of op.get_bind() or op.run_async's connection: SQLAlchemy wraps
-            # the error of our DBAPI (runtime/dbapi.py); it fails the step the same way
-            reason = _native_bind_error(e)
-            if reason is None:
-                raise
-            raise util.exc.MigrationError(f"{label} failed: {reason}") from e
-        finally:
-            self.impl.label = None
+        with self._labelled(label):
+            try:
+                step.migration_fn(**kw)
+                assert self.script is not None
+                heads, actions = self.script._map.update_heads(heads, step.native)
+                self._apply_version_actions(actions)
+                # statements travel in large batches (few round trips to a distant server),
+                # sent in the background while the next revisions run their Python
+                if self.impl.native is not None and self.impl.pending >= FLUSH_AT:
+                    self.impl.flush()
+            except _native.DatabaseError as e:
+                raise util.exc.MigrationError(f"{label} failed: {e}") from e
+            except Exception as e:
+                # a statement of op.get_bind() or op.run_async's connection: SQLAlchemy
+                # wraps the error of our DBAPI (runtime/dbapi.py); it fails the step alike
+                reason = _native_bind_error(e)
+                if reason is None:
+                    raise
+                raise util.exc.MigrationError(f"{label} failed: {reason}") from e
         return heads
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> None:

@@ -91,7 +91,13 @@ def _statements_for(connection: Any, native: Any) -> list[str]:
 
 
 def _quote(value: Any) -> str:
+    """A string literal."""
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _quote_name(name: Any) -> str:
+    """A double-quoted identifier (PostgreSQL, SQLite)."""
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 # how values travel on the wire: the driver's business, not the migration's
@@ -119,7 +125,7 @@ def _postgresql(connection: Any, native: Any) -> list[str]:
     # above are applied with the session user's rights
     current, session = connection.exec_driver_sql("SELECT current_user, session_user").one()
     if current != session:
-        statements.append('SET ROLE "{}"'.format(str(current).replace('"', '""')))
+        statements.append(f"SET ROLE {_quote_name(current)}")
     return statements
 
 
@@ -157,8 +163,7 @@ def _sqlite(connection: Any, native: Any) -> list[str]:
             continue
         if not file:
             raise NotTheSameDatabase(f"env.py's connection has an in-memory database {name!r}")
-        quoted = '"' + str(name).replace('"', '""') + '"'
-        statements.append(f"ATTACH DATABASE {_quote(file)} AS {quoted}")
+        statements.append(f"ATTACH DATABASE {_quote(file)} AS {_quote_name(name)}")
     for pragma in ("foreign_keys", "recursive_triggers"):
         theirs = connection.exec_driver_sql(f"PRAGMA {pragma}").scalar()
         rows = native.query(f"PRAGMA {pragma}")
