@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import difftools
 import gen_graph
+import runtime_projects as rp
 
 
 def pytest_report_header() -> list[str]:
@@ -61,3 +62,46 @@ def assert_same(oracle: difftools.Oracle) -> difftools.AssertSame:
             pytest.fail("\n".join(problems), pytrace=False)
 
     return check
+
+
+def _server_available(dialect: str) -> bool:
+    if dialect == "sqlite":
+        return True
+    import sqlalchemy as sa
+
+    engine = rp._admin_engine(dialect)
+    try:
+        with engine.connect():
+            return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+_AVAILABLE: dict[str, bool] = {}
+
+
+def _require(dialect: str) -> None:
+    if dialect not in _AVAILABLE:
+        _AVAILABLE[dialect] = _server_available(dialect)
+    if not _AVAILABLE[dialect]:
+        # the servers are part of the test setup (.ci/run starts them): their absence fails
+        pytest.fail(f"no {dialect} server reachable")
+
+
+@pytest.fixture
+def make_db(tmp_path: Path) -> Iterator:
+    """make_db(dialect) -> a fresh ScratchDatabase (``runtime_projects``), dropped at the
+    end of the test."""
+    made: list[rp.ScratchDatabase] = []
+
+    def make(dialect: str) -> rp.ScratchDatabase:
+        _require(dialect)
+        db = rp.create_database(dialect, tmp_path)
+        made.append(db)
+        return db
+
+    yield make
+    for db in made:
+        rp.drop_database(db)

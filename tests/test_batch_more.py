@@ -16,8 +16,6 @@ import re
 import sqlite3
 import subprocess
 import textwrap
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -214,34 +212,14 @@ SNAPSHOT = {"sqlite": sqlite_snapshot, "postgresql": pg_snapshot, "mysql": mysql
 
 
 @pytest.fixture()
-def databases(tmp_path: Path) -> Iterator[Any]:
+def databases(make_db: Any) -> Any:
     """``new(dialect)``: a fresh empty database URL; all are dropped at the end."""
-    made: list[tuple[str, str]] = []
 
     def new(dialect: str) -> str:
-        name = f"bm_{uuid.uuid4().hex[:12]}"
-        if dialect == "sqlite":
-            return f"sqlite:///{tmp_path / (name + '.db')}"
-        base = PG_URL if dialect == "postgresql" else MYSQL_URL
-        admin = sa.create_engine(
-            base + ("/postgres" if dialect == "postgresql" else "/"),
-            isolation_level="AUTOCOMMIT",
-            poolclass=sa.pool.NullPool,
-        )
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        admin.dispose()
-        made.append((dialect, name))
-        return f"{base}/{name}"
+        # libpq's form for PostgreSQL: pg_dump takes the same URL
+        return make_db(dialect).url.replace("postgresql+psycopg://", "postgresql://")
 
-    yield new
-    for dialect, name in made:
-        base = PG_URL + "/postgres" if dialect == "postgresql" else MYSQL_URL + "/"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-        with admin.connect() as conn:
-            force = " WITH (FORCE)" if dialect == "postgresql" else ""
-            conn.exec_driver_sql(f"DROP DATABASE {name}{force}")
-        admin.dispose()
+    return new
 
 
 def run_both_online(

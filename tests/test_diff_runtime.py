@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,53 +46,11 @@ def ours() -> Tool:
     return tool
 
 
-def _server_available(dialect: str) -> bool:
-    if dialect == "sqlite":
-        return True
-    import sqlalchemy as sa
-
-    engine = rp._admin_engine(dialect)
-    try:
-        with engine.connect():
-            return True
-    except sa.exc.OperationalError:
-        return False
-    finally:
-        engine.dispose()
-
-
-_AVAILABLE: dict[str, bool] = {}
-
-
-def _require(dialect: str) -> None:
-    if dialect not in _AVAILABLE:
-        _AVAILABLE[dialect] = _server_available(dialect)
-    if not _AVAILABLE[dialect]:
-        # the servers are part of the test setup (.ci/run starts them): their absence fails
-        pytest.fail(f"no {dialect} server reachable")
-
-
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One project per dialect, shared by the module's tests (they never write into it)."""
     base = tmp_path_factory.mktemp("runtime_projects")
     return {d: rp.write_project(base / d, d) for d in rp.DIALECTS}
-
-
-@pytest.fixture
-def make_db(tmp_path: Path) -> Iterator:
-    """make_db(dialect) -> a fresh ScratchDatabase, dropped at the end of the test."""
-    made: list[ScratchDatabase] = []
-
-    def make(dialect: str) -> ScratchDatabase:
-        _require(dialect)
-        db = rp.create_database(dialect, tmp_path)
-        made.append(db)
-        return db
-
-    yield make
-    for db in made:
-        rp.drop_database(db)
 
 
 def _env(url: str) -> dict[str, str]:

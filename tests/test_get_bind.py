@@ -14,21 +14,14 @@ import os
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 BIN = Path(sys.executable).parent
-PG_ADMIN = os.environ.get(
-    "ALEMBIC_RS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-MYSQL_ADMIN = os.environ.get(
-    "ALEMBIC_RS_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql"
-)
-
 ENV_PY = """
 from alembic import context
 from sqlalchemy import engine_from_config, pool
@@ -84,62 +77,11 @@ def downgrade():
 # -- databases -------------------------------------------------------------------------
 
 
-def _scratch_pg() -> Iterator[Callable[[], str]]:
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    made: list[str] = []
-
-    def new() -> str:
-        name = f"getbind_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return sa.make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
-
-    yield new
-    with admin.connect() as conn:
-        for name in made:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
-def _scratch_mysql() -> Iterator[Callable[[], str]]:
-    admin = sa.create_engine(MYSQL_ADMIN)
-    made: list[str] = []
-
-    def new() -> str:
-        name = f"getbind_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE `{name}`")
-        made.append(name)
-        return sa.make_url(MYSQL_ADMIN).set(database=name).render_as_string(hide_password=False)
-
-    yield new
-    with admin.connect() as conn:
-        for name in made:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
-    admin.dispose()
-
-
 @pytest.fixture(params=["postgresql", "sqlite", "mariadb"])
-def backend(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[str, Callable[[], str]]]:
+def backend(request: pytest.FixtureRequest, make_db: Any) -> tuple[str, Callable[[], str]]:
     """(name, new_url): new_url() makes an empty database and gives its URL."""
-    if request.param == "postgresql":
-        gen = _scratch_pg()
-    elif request.param == "mariadb":
-        gen = _scratch_mysql()
-    else:
-        counter = iter(range(1000))
-
-        def sqlite_urls() -> Iterator[Callable[[], str]]:
-            yield lambda: f"sqlite:///{tmp_path / f'db{next(counter)}.sqlite'}"
-
-        gen = sqlite_urls()
-    new = next(gen)
-    yield request.param, new
-    for _ in gen:
-        pass
+    dialect = "mysql" if request.param == "mariadb" else request.param
+    return request.param, lambda: make_db(dialect).url
 
 
 # -- projects ------------------------------------------------------------------------------

@@ -6,15 +6,12 @@ MySQL, and the same schema after an online upgrade on PostgreSQL and SQLite.
 from __future__ import annotations
 
 import textwrap
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from difftools import alembic_cmd, ours_cmd, run
-
-ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 ENV_PY = textwrap.dedent(
     """
@@ -155,19 +152,8 @@ def test_offline_names_match_alembic(tmp_path: Path, url: str, alters: bool) -> 
 
 
 @pytest.fixture
-def two_pg_databases() -> Iterator[list[str]]:
-    admin = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    names = [f"nc_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    with admin.connect() as conn:
-        for name in names:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield [f"postgresql://postgres@127.0.0.1:5432/{n}" for n in names]
-    finally:
-        with admin.connect() as conn:
-            for name in names:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+def two_pg_databases(make_db: Any) -> list[str]:
+    return [make_db("postgresql").url for _ in range(2)]
 
 
 def _names(url: str) -> dict[str, list[str]]:

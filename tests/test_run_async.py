@@ -16,26 +16,19 @@ gives when it is already inside a transaction (the SQLAlchemy executor).
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from difftools import LOGGING_INI, alembic_cmd, ours_cmd, run
 
-PG_ADMIN = os.environ.get(
-    "ALEMBIC_RS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-MYSQL_ADMIN = os.environ.get(
-    "ALEMBIC_RS_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql"
-)
 ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite", "mysql": "aiomysql"}
 
 
@@ -215,34 +208,9 @@ def upgrade():
 
 
 @pytest.fixture(params=["postgresql", "sqlite", "mysql"], ids=["postgresql", "sqlite", "mariadb"])
-def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+def new_db(request: pytest.FixtureRequest, make_db: Any) -> Callable[[], str]:
     """``new_db()`` makes an empty database and gives its sync URL (see ``async_url``)."""
-    made: list[str] = []
-    if request.param == "sqlite":
-
-        def new() -> str:
-            made.append(str(tmp_path / f"db{len(made)}.sqlite"))
-            return f"sqlite:///{made[-1]}"
-
-        yield new
-        return
-    admin_url = PG_ADMIN if request.param == "postgresql" else MYSQL_ADMIN
-    quote = '"' if request.param == "postgresql" else "`"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-
-    def new_server_db() -> str:
-        name = f"runasync_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {quote}{name}{quote}")
-        made.append(name)
-        return sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-    yield new_server_db
-    force = " WITH (FORCE)" if request.param == "postgresql" else ""
-    with admin.connect() as conn:
-        for name in made:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote}{name}{quote}{force}")
-    admin.dispose()
+    return lambda: make_db(request.param).url
 
 
 def async_url(url: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 import textwrap
-import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -170,10 +170,7 @@ def test_in_memory_sqlite_runs_on_the_sqlalchemy_connection(tmp_path: Path) -> N
     assert "ix_a_x" in seen[1] and "('r3',)" in seen[1]
 
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def test_autocommit_block_on_postgresql(tmp_path: Path) -> None:
+def test_autocommit_block_on_postgresql(tmp_path: Path, make_db: Any) -> None:
     """CREATE INDEX CONCURRENTLY cannot run in a transaction: ``autocommit_block`` leaves it."""
     chain = [
         (
@@ -189,114 +186,83 @@ def test_autocommit_block_on_postgresql(tmp_path: Path) -> None:
             'op.drop_index("ix_t_v", "t")',
         ),
     ]
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    dbs = [f"acb_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    with admin.connect() as conn:
-        for db in dbs:
-            conn.exec_driver_sql(f"CREATE DATABASE {db}")
-    try:
-        states = []
-        for cmd, db in zip((alembic_cmd(), ours_cmd()), dbs, strict=True):
-            url = f"postgresql://postgres@127.0.0.1:5432/{db}"
-            root = _project(tmp_path / db, url, chain)
-            proc = run(cmd, ["upgrade", "head"], root)
-            assert proc.returncode == 0, proc.stdout + proc.stderr
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                states.append(
-                    (
-                        conn.exec_driver_sql(
-                            "SELECT indexname FROM pg_indexes WHERE tablename = 't' ORDER BY 1"
-                        ).all(),
-                        conn.exec_driver_sql("SELECT version_num FROM alembic_version").all(),
-                    )
+    states = []
+    for cmd in (alembic_cmd(), ours_cmd()):
+        db = make_db("postgresql")
+        url = db.url
+        root = _project(tmp_path / db.name, url, chain)
+        proc = run(cmd, ["upgrade", "head"], root)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            states.append(
+                (
+                    conn.exec_driver_sql(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = 't' ORDER BY 1"
+                    ).all(),
+                    conn.exec_driver_sql("SELECT version_num FROM alembic_version").all(),
                 )
-            engine.dispose()
-        assert states[1] == states[0]
-        assert ("ix_t_v",) in states[1][0]
-    finally:
-        with admin.connect() as conn:
-            for db in dbs:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-        admin.dispose()
+            )
+        engine.dispose()
+    assert states[1] == states[0]
+    assert ("ix_t_v",) in states[1][0]
 
 
-def test_version_table_tampered_with_mid_run_fails_and_rolls_back(tmp_path: Path) -> None:
+def test_version_table_tampered_with_mid_run_fails_and_rolls_back(
+    tmp_path: Path, make_db: Any
+) -> None:
     """alembic checks each version UPDATE matched one row; alembic-rs checks the outcome."""
     chain = [
         CHAIN[0],
         ("r2", "r1", 'op.execute("DELETE FROM alembic_version")', "pass"),
     ]
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    dbs = [f"tamper_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    with admin.connect() as conn:
-        for db in dbs:
-            conn.exec_driver_sql(f"CREATE DATABASE {db}")
-    try:
-        outcomes = []
-        for cmd, db in zip((alembic_cmd(), ours_cmd()), dbs, strict=True):
-            url = f"postgresql://postgres@127.0.0.1:5432/{db}"
-            root = _project(tmp_path / db, url, chain)
-            assert run(cmd, ["upgrade", "r1"], root).returncode == 0
-            proc = run(cmd, ["upgrade", "head"], root)
-            assert proc.returncode != 0
-            assert "alembic_version" in proc.stdout + proc.stderr
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                outcomes.append(
-                    conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-                )
-            engine.dispose()
-        assert outcomes[1] == outcomes[0] == [("r1",)]
-    finally:
-        with admin.connect() as conn:
-            for db in dbs:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-        admin.dispose()
+    outcomes = []
+    for cmd in (alembic_cmd(), ours_cmd()):
+        db = make_db("postgresql")
+        root = _project(tmp_path / db.name, db.url, chain)
+        assert run(cmd, ["upgrade", "r1"], root).returncode == 0
+        proc = run(cmd, ["upgrade", "head"], root)
+        assert proc.returncode != 0
+        assert "alembic_version" in proc.stdout + proc.stderr
+        engine = sa.create_engine(db.url)
+        with engine.connect() as conn:
+            outcomes.append(conn.exec_driver_sql("SELECT version_num FROM alembic_version").all())
+        engine.dispose()
+    assert outcomes[1] == outcomes[0] == [("r1",)]
 
 
-def test_version_table_in_a_missing_schema_fails_naming_it(tmp_path: Path) -> None:
+def test_version_table_in_a_missing_schema_fails_naming_it(tmp_path: Path, make_db: Any) -> None:
     """The version table cannot be made: both tools fail with the database's message and
     leave nothing; alembic-rs says what it was doing."""
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    dbs = [f"vts_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    with admin.connect() as conn:
-        for db in dbs:
-            conn.exec_driver_sql(f"CREATE DATABASE {db}")
-    try:
-        outcomes = []
-        for cmd, db in zip((alembic_cmd(), ours_cmd()), dbs, strict=True):
-            url = f"postgresql://postgres@127.0.0.1:5432/{db}"
-            root = _project(tmp_path / db, url, CHAIN)
-            env_py = (root / "env.py").read_text()
-            (root / "env.py").write_text(
-                env_py.replace(
-                    "context.configure(connection=connection)",
-                    'context.configure(connection=connection, version_table_schema="nosuch")',
-                )
+    outcomes = []
+    for cmd in (alembic_cmd(), ours_cmd()):
+        db = make_db("postgresql")
+        url = db.url
+        root = _project(tmp_path / db.name, url, CHAIN)
+        env_py = (root / "env.py").read_text()
+        (root / "env.py").write_text(
+            env_py.replace(
+                "context.configure(connection=connection)",
+                'context.configure(connection=connection, version_table_schema="nosuch")',
             )
-            proc = run(cmd, ["upgrade", "head"], root)
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                tables = conn.exec_driver_sql(
-                    "SELECT table_name FROM information_schema.tables "
-                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
-                ).all()
-            engine.dispose()
-            outcomes.append((proc, tables))
-        (theirs, their_tables), (ours, our_tables) = outcomes
-        assert theirs.returncode != 0 and ours.returncode != 0
-        assert 'schema "nosuch" does not exist' in theirs.stderr
-        assert (
-            'FAILED: creating the version table nosuch.alembic_version failed: schema "nosuch" '
-            "does not exist" in ours.stdout
-        ), ours.stdout + ours.stderr
-        assert their_tables == our_tables == []
-    finally:
-        with admin.connect() as conn:
-            for db in dbs:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-        admin.dispose()
+        )
+        proc = run(cmd, ["upgrade", "head"], root)
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+            ).all()
+        engine.dispose()
+        outcomes.append((proc, tables))
+    (theirs, their_tables), (ours, our_tables) = outcomes
+    assert theirs.returncode != 0 and ours.returncode != 0
+    assert 'schema "nosuch" does not exist' in theirs.stderr
+    assert (
+        'FAILED: creating the version table nosuch.alembic_version failed: schema "nosuch" '
+        "does not exist" in ours.stdout
+    ), ours.stdout + ours.stderr
+    assert their_tables == our_tables == []
 
 
 def test_an_unreachable_url_fails_clearly_without_the_password(tmp_path: Path) -> None:

@@ -14,16 +14,14 @@ import os
 import re
 import subprocess
 import textwrap
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from difftools import LOGGING_INI, alembic_cmd, ours_cmd
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-MARIADB_ADMIN = "mysql+pymysql://root@127.0.0.1:3306/"
 
 INI = "[alembic]\nscript_location = %(here)s\n" + LOGGING_INI
 
@@ -36,7 +34,8 @@ ENV_PY = textwrap.dedent(
     from alembic import context
 
     fileConfig(context.config.config_file_name)
-    engine = sa.create_engine(os.environ["SS_URL"], poolclass=sa.pool.NullPool)
+    url = sa.make_url(os.environ["SS_URL"])
+    engine = sa.create_engine({url}, poolclass=sa.pool.NullPool{engine_args})
     {connect_event}
     with engine.connect() as connection:
         {session_setup}
@@ -74,6 +73,31 @@ SCRIPT = textwrap.dedent(
 )
 
 
+def env_py(
+    session_setup: str = "pass",
+    configure_args: str = "",
+    connect_event: str = "",
+    url: str = "url",
+    engine_args: str = "",
+) -> str:
+    """A sync env.py whose engine comes from ``$SS_URL`` (``url`` in the expressions)."""
+    return ENV_PY.format(
+        connect_event=connect_event,
+        session_setup=textwrap.indent(session_setup, "    ").strip(),
+        configure_args=configure_args,
+        url=url,
+        engine_args=f", {engine_args}" if engine_args else "",
+    )
+
+
+def _write_project(root: Path, env: str, script: str) -> Path:
+    (root / "versions").mkdir(parents=True)
+    (root / "alembic.ini").write_text(INI)
+    (root / "env.py").write_text(env)
+    (root / "versions" / "a1.py").write_text(script)
+    return root
+
+
 def _run(tool: str, root: Path, url: str, record: Path) -> subprocess.CompletedProcess[str]:
     prog = alembic_cmd() if tool == "alembic" else ours_cmd()
     env = {"SS_URL": url, "SS_RECORD": str(record)}
@@ -98,17 +122,11 @@ def _both(
 ) -> dict[str, dict[str, str]]:
     seen = {}
     for tool, url in urls.items():
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(
-            ENV_PY.format(
-                connect_event=connect_event,
-                session_setup=textwrap.indent(session_setup, "    ").strip(),
-                configure_args=configure_args,
-            )
+        root = _write_project(
+            tmp_path / tool,
+            env_py(session_setup, configure_args, connect_event),
+            SCRIPT.format(probes=probes),
         )
-        (root / "versions" / "s1.py").write_text(SCRIPT.format(probes=probes))
         record = tmp_path / f"{tool}.json"
         proc = _run(tool, root, url, record)
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -119,29 +137,22 @@ def _both(
 
 
 @pytest.fixture
-def pg_databases() -> Iterator[dict[str, str]]:
+def pg_databases(make_db: Any) -> dict[str, str]:
+    """A database per tool, each with a schema ``tenant1`` owned by ``rs_session_owner``."""
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    names = {tool: f"ss_{uuid.uuid4().hex[:10]}" for tool in ("alembic", "ours")}
     with admin.connect() as conn:
-        for name in names.values():
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
         conn.exec_driver_sql(
             "DO $$ BEGIN CREATE ROLE rs_session_owner; "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
         )
-    urls = {t: f"postgresql://postgres@127.0.0.1:5432/{n}" for t, n in names.items()}
+    admin.dispose()
+    urls = {tool: make_db("postgresql").url for tool in ("alembic", "ours")}
     for url in urls.values():
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.exec_driver_sql("CREATE SCHEMA tenant1 AUTHORIZATION rs_session_owner")
         engine.dispose()
-    try:
-        yield urls
-    finally:
-        with admin.connect() as conn:
-            for name in names.values():
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    return urls
 
 
 def _pg_objects(url: str) -> list[tuple[str, str, str]]:
@@ -193,24 +204,13 @@ def test_postgresql_search_path_lock_timeout_and_role(
 
 
 @pytest.fixture
-def mariadb_databases() -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+def mariadb_databases(make_db: Any) -> tuple[dict[str, str], dict[str, str]]:
     """Per tool: the database the URL names, and a second one env.py switches to."""
-    admin = sa.create_engine(MARIADB_ADMIN)
-    first = {tool: f"ss_{uuid.uuid4().hex[:10]}" for tool in ("alembic", "ours")}
-    second = {tool: f"{name}_b" for tool, name in first.items()}
-    with admin.begin() as conn:
-        for name in [*first.values(), *second.values()]:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield (
-            {t: f"mysql+pymysql://root@127.0.0.1:3306/{n}" for t, n in first.items()},
-            second,
-        )
-    finally:
-        with admin.begin() as conn:
-            for name in [*first.values(), *second.values()]:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        admin.dispose()
+    tools = ("alembic", "ours")
+    return (
+        {tool: make_db("mysql").url for tool in tools},
+        {tool: make_db("mysql").name for tool in tools},
+    )
 
 
 def test_mariadb_current_database_and_session_variables(
@@ -248,7 +248,7 @@ def test_mariadb_current_database_and_session_variables(
     seen["alembic"].pop("database")
     assert seen["ours"] == seen["alembic"]
     assert seen["ours"]["fk_checks"] == "0"
-    engine = sa.create_engine(MARIADB_ADMIN)
+    engine = sa.create_engine(urls["ours"])
     try:
         with engine.connect() as conn:
             for tool in urls:
@@ -286,24 +286,7 @@ def test_sqlite_foreign_keys_from_a_connect_event(tmp_path: Path) -> None:
     assert seen["ours"] == {"foreign_keys": "1", "recursive_triggers": "1"}
 
 
-AUTOCOMMIT_ENV_PY = textwrap.dedent(
-    """
-    import os
-    from logging.config import fileConfig
-
-    import sqlalchemy as sa
-    from alembic import context
-
-    fileConfig(context.config.config_file_name)
-    engine = sa.create_engine(
-        os.environ["SS_URL"], poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        context.configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
-    """
-)
+AUTOCOMMIT_ENV_PY = env_py(engine_args='isolation_level="AUTOCOMMIT"')
 
 AUTOCOMMIT_SCRIPT = textwrap.dedent(
     """
@@ -324,6 +307,9 @@ AUTOCOMMIT_SCRIPT = textwrap.dedent(
     """
 )
 
+# the same without CONCURRENTLY, which runs in a transaction
+PLAIN_SCRIPT = AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+
 
 def test_an_autocommit_engine_runs_each_statement_on_its_own(
     tmp_path: Path, pg_databases: dict[str, str]
@@ -331,11 +317,7 @@ def test_an_autocommit_engine_runs_each_statement_on_its_own(
     """env.py's engine in AUTOCOMMIT: CREATE INDEX CONCURRENTLY works, as in alembic."""
     indexes = {}
     for tool, url in pg_databases.items():
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(AUTOCOMMIT_ENV_PY)
-        (root / "versions" / "a1.py").write_text(AUTOCOMMIT_SCRIPT)
+        root = _write_project(tmp_path / tool, AUTOCOMMIT_ENV_PY, AUTOCOMMIT_SCRIPT)
         proc = _run(tool, root, url, tmp_path / "unused.json")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         if tool == "ours":
@@ -355,25 +337,10 @@ def test_an_autocommit_engine_runs_each_statement_on_its_own(
     assert any(row[0] == "ix_thing_n" for row in indexes["ours"][:-1])
 
 
-CONNECT_ARGS_ENV_PY = textwrap.dedent(
-    """
-    import os
-    from logging.config import fileConfig
-
-    import sqlalchemy as sa
-    from alembic import context
-
-    fileConfig(context.config.config_file_name)
+CONNECT_ARGS_ENV_PY = env_py(
     # the URL's host does not resolve; connect_args says where the server is
-    url = sa.make_url(os.environ["SS_URL"]).set(host="no-such-host.invalid")
-    engine = sa.create_engine(
-        url, poolclass=sa.pool.NullPool, connect_args={"host": "127.0.0.1"}
-    )
-    with engine.connect() as connection:
-        context.configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
-    """
+    url='url.set(host="no-such-host.invalid")',
+    engine_args='connect_args={"host": "127.0.0.1"}',
 )
 
 
@@ -384,12 +351,10 @@ def test_an_engine_that_knows_more_than_its_url(
     do_connect event with tokens), the migration runs on env.py's connection."""
     versions = {}
     for tool, url in pg_databases.items():
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(CONNECT_ARGS_ENV_PY)
-        (root / "versions" / "a1.py").write_text(
-            AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+        root = _write_project(
+            tmp_path / tool,
+            CONNECT_ARGS_ENV_PY,
+            PLAIN_SCRIPT,
         )
         proc = _run(tool, root, url, tmp_path / "unused.json")
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -402,26 +367,10 @@ def test_an_engine_that_knows_more_than_its_url(
     assert versions["ours"] == versions["alembic"] == [("a1",)]
 
 
-OTHER_DATABASE_ENV_PY = textwrap.dedent(
-    """
-    import os
-    from logging.config import fileConfig
-
-    import sqlalchemy as sa
-    from alembic import context
-
-    fileConfig(context.config.config_file_name)
+OTHER_DATABASE_ENV_PY = env_py(
     # the URL names the maintenance database; connect_args sends the engine elsewhere
-    target = sa.make_url(os.environ["SS_URL"])
-    url = target.set(database="postgres")
-    engine = sa.create_engine(
-        url, poolclass=sa.pool.NullPool, connect_args={"dbname": target.database}
-    )
-    with engine.connect() as connection:
-        context.configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
-    """
+    url='url.set(database="postgres")',
+    engine_args='connect_args={"dbname": url.database}',
 )
 
 
@@ -432,12 +381,10 @@ def test_the_migration_stays_on_the_database_env_py_connected_to(
     migrates the one env.py connected to, as alembic does."""
     versions = {}
     for tool, url in pg_databases.items():
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(OTHER_DATABASE_ENV_PY)
-        (root / "versions" / "a1.py").write_text(
-            AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+        root = _write_project(
+            tmp_path / tool,
+            OTHER_DATABASE_ENV_PY,
+            PLAIN_SCRIPT,
         )
         proc = _run(tool, root, url, tmp_path / "unused.json")
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -504,17 +451,15 @@ def test_settings_asked_for_at_connect_time(tmp_path: Path, pg_databases: dict[s
     time zone hold for the migration as in alembic."""
     seen = {}
     for tool, url in pg_databases.items():
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(CONNECT_ARGS_SETTINGS_ENV_PY)
         probes = [
             ("search_path", "SHOW search_path"),
             ("lock_timeout", "SHOW lock_timeout"),
             ("timezone", "SHOW TimeZone"),
             ("local_noon", "SELECT timestamptz '2024-06-01 12:00:00+00'::timestamp"),
         ]
-        (root / "versions" / "s1.py").write_text(SCRIPT.format(probes=probes))
+        root = _write_project(
+            tmp_path / tool, CONNECT_ARGS_SETTINGS_ENV_PY, SCRIPT.format(probes=probes)
+        )
         record = tmp_path / f"{tool}.json"
         proc = _run(tool, root, url, record)
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -528,22 +473,7 @@ def test_settings_asked_for_at_connect_time(tmp_path: Path, pg_databases: dict[s
     assert ("tenant1", "thing", "postgres") in objects["ours"]
 
 
-ECHO_ENV_PY = textwrap.dedent(
-    """
-    import os
-    from logging.config import fileConfig
-
-    import sqlalchemy as sa
-    from alembic import context
-
-    fileConfig(context.config.config_file_name)
-    engine = sa.create_engine(os.environ["SS_URL"], poolclass=sa.pool.NullPool, echo=True)
-    with engine.connect() as connection:
-        context.configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
-    """
-)
+ECHO_ENV_PY = env_py(engine_args="echo=True")
 
 
 def _echoed(output: str) -> list[str]:
@@ -558,12 +488,10 @@ def test_echo_logs_the_statements_sent_natively(
     """An engine with echo=True logs every statement of the migration, as with alembic."""
     echoed = {}
     for tool, url in pg_databases.items():
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(ECHO_ENV_PY)
-        (root / "versions" / "a1.py").write_text(
-            AUTOCOMMIT_SCRIPT.replace(", postgresql_concurrently=True", "")
+        root = _write_project(
+            tmp_path / tool,
+            ECHO_ENV_PY,
+            PLAIN_SCRIPT,
         )
         proc = _run(tool, root, url, tmp_path / "unused.json")
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -612,23 +540,14 @@ def test_sqlite_databases_attached_in_a_connect_event(tmp_path: Path) -> None:
     tables = {}
     for tool, url in urls.items():
         other = tmp_path / f"{tool}_other.db"
-        root = tmp_path / tool
-        (root / "versions").mkdir(parents=True)
-        (root / "alembic.ini").write_text(INI)
-        (root / "env.py").write_text(
-            ENV_PY.format(
-                connect_event=textwrap.dedent(
-                    f"""
-                    @sa.event.listens_for(engine, "connect")
-                    def _attach(dbapi_connection, record):
-                        dbapi_connection.execute("ATTACH DATABASE '{other}' AS other")
-                    """
-                ),
-                session_setup="pass",
-                configure_args="",
-            )
+        attach = textwrap.dedent(
+            f"""
+            @sa.event.listens_for(engine, "connect")
+            def _attach(dbapi_connection, record):
+                dbapi_connection.execute("ATTACH DATABASE '{other}' AS other")
+            """
         )
-        (root / "versions" / "a1.py").write_text(ATTACHED_SCRIPT)
+        root = _write_project(tmp_path / tool, env_py(connect_event=attach), ATTACHED_SCRIPT)
         proc = _run(tool, root, url, tmp_path / "unused.json")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         if tool == "ours":

@@ -7,9 +7,7 @@ it), and operations turned into SQL text for a dialect.
 from __future__ import annotations
 
 import io
-import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import alembic.operations
@@ -22,7 +20,6 @@ from alembic_rs import util as rs_util
 from alembic_rs.operations import Operations
 from alembic_rs.runtime.migration import MigrationContext
 
-ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TOOLS = {
     "alembic": (alembic.runtime.migration.MigrationContext, alembic.operations.Operations),
     "ours": (MigrationContext, Operations),
@@ -71,23 +68,9 @@ def _state(url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def two_databases(request, tmp_path: Path) -> Iterator[dict[str, str]]:
+def two_databases(request, make_db: Any) -> dict[str, str]:
     """An empty database per tool."""
-    if request.param == "sqlite":
-        yield {tool: f"sqlite:///{tmp_path}/{tool}.db" for tool in TOOLS}
-        return
-    admin = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    names = {tool: f"sa_{uuid.uuid4().hex[:10]}" for tool in TOOLS}
-    with admin.connect() as conn:
-        for name in names.values():
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield {t: f"postgresql://postgres@127.0.0.1:5432/{n}" for t, n in names.items()}
-    finally:
-        with admin.connect() as conn:
-            for name in names.values():
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    return {tool: make_db(request.param).url for tool in TOOLS}
 
 
 def _on_connection(url: str, tool: str, work: Callable[[Any, Any], Any], commit: bool) -> Any:
