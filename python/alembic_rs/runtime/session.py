@@ -12,82 +12,60 @@ runs.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..util.messaging import alembic_logger
 
 log = alembic_logger("alembic.runtime.migration")
 
-# MySQL/MariaDB session variables a migration's statements depend on
-_MYSQL_VARIABLES = (
-    "sql_mode",
-    "time_zone",
-    "foreign_key_checks",
-    "unique_checks",
-    "lock_wait_timeout",
-    "innodb_lock_wait_timeout",
-    "max_statement_time",
-)
+Query = Callable[[str], list[tuple[Any, ...]]]
 
 
 class NotTheSameDatabase(Exception):
     """The native connection reached another server or file than env.py's connection."""
 
 
+@dataclass
+class _State:
+    """What one connection is on (``identity``) and the session state a migration's
+    statements depend on (``settings``: name -> value, as each dialect names them)."""
+
+    identity: tuple[str, ...]
+    settings: dict[str, str] = field(default_factory=dict)
+
+
 def carry_session_state(connection: Any, native: Any) -> None:
     """Check that ``native`` reached the database env.py's ``connection`` is on, then apply
-    to it the session settings ``connection`` has changed.
+    to it the session state ``connection`` has and ``native`` lacks.
 
     The URL is not the whole story (``connect_args``, a ``creator``, a ``do_connect``
     event may point the engine elsewhere), so the two connections are compared first:
-    a mismatch raises ``NotTheSameDatabase``. Reading may begin a transaction on
-    ``connection`` (SQLAlchemy's autobegin); it is ended again, so the connection is left
-    as env.py gave it.
+    a mismatch raises ``NotTheSameDatabase``. Each side is read in one round trip where the
+    dialect allows. Reading may begin a transaction on ``connection`` (SQLAlchemy's
+    autobegin); it is ended again, so the connection is left as env.py gave it.
     """
+    dialect = _DIALECTS.get(connection.dialect.name)
+    if dialect is None:
+        return
+    read, apply = dialect
     was_in_transaction = connection.in_transaction()
     try:
-        theirs, ours = _identity(connection, native)
-        if theirs != ours:
-            raise NotTheSameDatabase(f"env.py's connection is on {theirs}, the URL leads to {ours}")
-        statements = _statements_for(connection, native)
+        theirs = read(lambda sql: [tuple(r) for r in connection.exec_driver_sql(sql).all()])
     finally:
         if not was_in_transaction and connection.in_transaction():
             connection.rollback()
-    for sql in statements:
+    ours = read(lambda sql: [tuple(r) for r in native.query(sql)])
+    if theirs.identity != ours.identity:
+        raise NotTheSameDatabase(
+            f"env.py's connection is on {theirs.identity}, the URL leads to {ours.identity}"
+        )
+    changed = {n: v for n, v in theirs.settings.items() if ours.settings.get(n) != v}
+    for sql in apply(changed) if changed else []:
         log.debug("Session state from env.py's connection: %s", sql)
         native.execute(sql)
-
-
-# what tells one server (and database) from another, per dialect
-_IDENTITY = {
-    # the server's start time and the database; the port is not compared (a Unix socket
-    # and TCP reach the same server)
-    "postgresql": "SELECT current_database(), extract(epoch FROM pg_postmaster_start_time())::text",
-    "mysql": "SELECT @@hostname, @@port, @@server_id",
-    "mariadb": "SELECT @@hostname, @@port, @@server_id",
-    "sqlite": "SELECT file FROM pragma_database_list WHERE name = 'main'",
-}
-
-
-def _identity(connection: Any, native: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    sql = _IDENTITY.get(connection.dialect.name)
-    if sql is None:
-        return (), ()
-    theirs = tuple(str(v) for v in connection.exec_driver_sql(sql).one())
-    rows = native.query(sql)
-    ours = tuple(str(v) for v in rows[0]) if rows else ()
-    return theirs, ours
-
-
-def _statements_for(connection: Any, native: Any) -> list[str]:
-    name = connection.dialect.name
-    if name == "postgresql":
-        return _postgresql(connection, native)
-    if name in ("mysql", "mariadb"):
-        return _mysql(connection, native)
-    if name == "sqlite":
-        return _sqlite(connection, native)
-    return []
 
 
 def _quote(value: Any) -> str:
@@ -100,49 +78,84 @@ def _quote_name(name: Any) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+# -- PostgreSQL ---------------------------------------------------------------------------
+
 # how values travel on the wire: the driver's business, not the migration's
 _PG_WIRE_SETTINGS = ("client_encoding", "DateStyle", "IntervalStyle", "extra_float_digits")
+_PG_ROLE = "\0role"  # not a setting name pg_settings can have
+
+# identity: the database and the server's start time (the port is not compared: a Unix
+# socket and TCP reach the same server). State: what SET changed ('session', SET SESSION
+# CHARACTERISTICS included), what the connection asked for at startup ('client': libpq
+# options, asyncpg server_settings), the time zone each driver picks its own way, and the
+# role (SET ROLE is not in pg_settings; current_user tells)
+_PG_READ = """\
+SELECT current_database(), extract(epoch FROM pg_postmaster_start_time())::text,
+  CASE WHEN current_user <> session_user THEN current_user::text END,
+  (SELECT coalesce(json_agg(json_build_array(name, setting) ORDER BY name), '[]')::text
+     FROM pg_catalog.pg_settings
+    WHERE (source IN ('session', 'client') AND name NOT IN ({wire})) OR name = 'TimeZone')
+""".format(wire=", ".join(_quote(n) for n in _PG_WIRE_SETTINGS))
 
 
-def _postgresql(connection: Any, native: Any) -> list[str]:
-    # what SET changed in this session ('session': SET, SET SESSION CHARACTERISTICS) or the
-    # connection asked for at startup ('client': libpq options, asyncpg server_settings),
-    # and the time zone, which each driver picks its own way
-    wire = ", ".join(_quote(n) for n in _PG_WIRE_SETTINGS)
-    sql = (
-        "SELECT name, setting FROM pg_catalog.pg_settings "
-        f"WHERE (source IN ('session', 'client') AND name NOT IN ({wire})) "
-        "OR name = 'TimeZone' ORDER BY name"
-    )
-    theirs = [(str(n), str(v)) for n, v in connection.exec_driver_sql(sql).all()]
-    ours = {str(n): str(v) for n, v in native.query(sql)}
-    changed = [(n, v) for n, v in theirs if ours.get(n) != v]
+def _pg_read(query: Query) -> _State:
+    database, started, role, settings = query(_PG_READ)[0]
+    state = _State((str(database), str(started)), {str(n): str(v) for n, v in json.loads(settings)})
+    if role is not None:
+        state.settings[_PG_ROLE] = str(role)
+    return state
+
+
+def _pg_apply(changed: dict[str, str]) -> list[str]:
+    role = changed.pop(_PG_ROLE, None)
     statements = []
     if changed:
-        calls = ", ".join(f"set_config({_quote(n)}, {_quote(v)}, false)" for n, v in changed)
+        calls = ", ".join(
+            f"set_config({_quote(n)}, {_quote(v)}, false)" for n, v in changed.items()
+        )
         statements.append(f"SELECT {calls}")
-    # SET ROLE is not listed in pg_settings; current_user tells. Last, so the settings
-    # above are applied with the session user's rights
-    current, session = connection.exec_driver_sql("SELECT current_user, session_user").one()
-    if current != session:
-        statements.append(f"SET ROLE {_quote_name(current)}")
+    if role is not None:
+        # last, so the settings above are applied with the session user's rights
+        statements.append(f"SET ROLE {_quote_name(role)}")
     return statements
 
 
-def _mysql(connection: Any, native: Any) -> list[str]:
+# -- MySQL / MariaDB ----------------------------------------------------------------------
+
+# session variables a migration's statements depend on
+_MYSQL_VARIABLES = (
+    "sql_mode",
+    "time_zone",
+    "foreign_key_checks",
+    "unique_checks",
+    "lock_wait_timeout",
+    "innodb_lock_wait_timeout",
+    "max_statement_time",
+)
+_MYSQL_DATABASE = "\0database"
+
+
+def _mysql_read(query: Query) -> _State:
+    host, port, server_id, database = query("SELECT @@hostname, @@port, @@server_id, DATABASE()")[0]
     # SHOW lists only the variables this server has (MariaDB and MySQL differ)
     show = "SHOW SESSION VARIABLES WHERE Variable_name IN ({})".format(
         ", ".join(_quote(n) for n in _MYSQL_VARIABLES)
     )
-    theirs = {str(n): str(v) for n, v in connection.exec_driver_sql(show).all()}
-    ours = {str(n): str(v) for n, v in native.query(show)}
+    state = _State((str(host), str(port), str(server_id)), {str(n): str(v) for n, v in query(show)})
+    if database is not None:
+        state.settings[_MYSQL_DATABASE] = str(database)
+    return state
+
+
+def _mysql_apply(changed: dict[str, str]) -> list[str]:
+    database = changed.pop(_MYSQL_DATABASE, None)
     statements = []
-    database = connection.exec_driver_sql("SELECT DATABASE()").scalar()
-    if database is not None and str(database) != str(native.query("SELECT DATABASE()")[0][0]):
-        statements.append("USE `{}`".format(str(database).replace("`", "``")))
-    changed = [f"@@session.{n} = {_mysql_value(v)}" for n, v in theirs.items() if ours.get(n) != v]
+    if database is not None:
+        statements.append("USE `{}`".format(database.replace("`", "``")))
     if changed:
-        statements.append("SET " + ", ".join(changed))
+        statements.append(
+            "SET " + ", ".join(f"@@session.{n} = {_mysql_value(v)}" for n, v in changed.items())
+        )
     return statements
 
 
@@ -153,20 +166,39 @@ def _mysql_value(value: str) -> str:
     return _quote(value)
 
 
-def _sqlite(connection: Any, native: Any) -> list[str]:
-    statements = []
+# -- SQLite -------------------------------------------------------------------------------
+
+_SQLITE_PRAGMAS = ("foreign_keys", "recursive_triggers")
+
+
+def _sqlite_read(query: Query) -> _State:
+    files = {str(n): str(f) for n, f in query("SELECT name, file FROM pragma_database_list")}
+    state = _State((files.get("main", ""),))
     # databases env.py attached (schema="other" in the scripts), by file
-    listing = "SELECT name, file FROM pragma_database_list WHERE name NOT IN ('main', 'temp')"
-    ours = {str(n): str(f) for n, f in native.query(listing)}
-    for name, file in connection.exec_driver_sql(listing).all():
-        if ours.get(str(name)) == str(file):
-            continue
-        if not file:
-            raise NotTheSameDatabase(f"env.py's connection has an in-memory database {name!r}")
-        statements.append(f"ATTACH DATABASE {_quote(file)} AS {_quote_name(name)}")
-    for pragma in ("foreign_keys", "recursive_triggers"):
-        theirs = connection.exec_driver_sql(f"PRAGMA {pragma}").scalar()
-        rows = native.query(f"PRAGMA {pragma}")
-        if theirs is not None and rows and int(theirs) != int(rows[0][0]):
-            statements.append(f"PRAGMA {pragma} = {'ON' if int(theirs) else 'OFF'}")
+    for name, file in files.items():
+        if name not in ("main", "temp"):
+            state.settings[f"attach {name}"] = file
+    for pragma in _SQLITE_PRAGMAS:
+        state.settings[f"pragma {pragma}"] = str(query(f"PRAGMA {pragma}")[0][0])
+    return state
+
+
+def _sqlite_apply(changed: dict[str, str]) -> list[str]:
+    statements = []
+    for key, value in changed.items():
+        kind, name = key.split(" ", 1)
+        if kind == "attach":
+            if not value:
+                raise NotTheSameDatabase(f"env.py's connection has an in-memory database {name!r}")
+            statements.append(f"ATTACH DATABASE {_quote(value)} AS {_quote_name(name)}")
+        else:
+            statements.append(f"PRAGMA {name} = {'ON' if int(value) else 'OFF'}")
     return statements
+
+
+_DIALECTS: dict[str, tuple[Callable[[Query], _State], Callable[[dict[str, str]], list[str]]]] = {
+    "postgresql": (_pg_read, _pg_apply),
+    "mysql": (_mysql_read, _mysql_apply),
+    "mariadb": (_mysql_read, _mysql_apply),
+    "sqlite": (_sqlite_read, _sqlite_apply),
+}
