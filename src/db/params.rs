@@ -21,6 +21,8 @@ pub enum ParamStyle {
     Qmark,
     /// `:1`, `:2` ...
     Numeric,
+    /// `$1`, `$2` ... (SQLAlchemy's name for asyncpg's own style; never bound here)
+    NumericDollar,
 }
 
 impl FromStr for ParamStyle {
@@ -33,9 +35,10 @@ impl FromStr for ParamStyle {
             "named" => ParamStyle::Named,
             "qmark" => ParamStyle::Qmark,
             "numeric" => ParamStyle::Numeric,
+            "numeric_dollar" => ParamStyle::NumericDollar,
             other => {
                 return Err(DbError::InvalidParams(format!(
-                    "unknown paramstyle '{other}': expected pyformat, format, named, qmark or numeric"
+                    "unknown paramstyle '{other}': expected pyformat, format, named, qmark, numeric or numeric_dollar"
                 )));
             }
         })
@@ -62,8 +65,51 @@ pub struct Converted {
     pub cast: Vec<bool>,
 }
 
+/// The text a PEP 249 driver of `style` sends for `sql` run with an empty parameter set.
+///
+/// SQLAlchemy runs every compiled statement that way, having doubled each `%` of the SQL
+/// for the `format`/`pyformat` drivers (psycopg, psycopg2, PyMySQL, mysqlclient, aiomysql,
+/// asyncmy), which read `%%` back as `%` and refuse a lone `%` or a placeholder with no
+/// value; the drivers of the other styles (asyncpg, sqlite3) send the text unchanged.
+/// What SQLAlchemy compiled for the user's driver goes out natively through this, so the
+/// server sees the bytes that driver would have sent.
+pub fn sent_text(sql: &str, style: ParamStyle) -> Result<String, DbError> {
+    if !matches!(style, ParamStyle::Format | ParamStyle::Pyformat) || !sql.contains('%') {
+        return Ok(sql.to_string());
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match after.as_bytes().first() {
+            Some(b'%') => out.push('%'),
+            Some(b's' | b'(') => {
+                return Err(DbError::InvalidParams(format!(
+                    "the statement has a placeholder at '{}' and no parameters",
+                    &rest[at..rest.len().min(at + 20)]
+                )));
+            }
+            _ => {
+                return Err(DbError::InvalidParams(format!(
+                    "a single '%' at '{}': write '%%' for a literal percent sign",
+                    &rest[at..rest.len().min(at + 20)]
+                )));
+            }
+        }
+        rest = &after[1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Rewrite `sql` from `style` to `backend`'s placeholders.
 pub fn convert(sql: &str, style: ParamStyle, backend: Backend) -> Result<Converted, DbError> {
+    if style == ParamStyle::NumericDollar {
+        return Err(DbError::InvalidParams(
+            "paramstyle 'numeric_dollar' is not one alembic-rs binds".to_string(),
+        ));
+    }
     let mut out = Converted {
         sql: String::with_capacity(sql.len() + 8),
         params: Vec::new(),
@@ -136,7 +182,7 @@ pub fn convert(sql: &str, style: ParamStyle, backend: Backend) -> Result<Convert
                 }
             }
         }
-        ParamStyle::Named | ParamStyle::Qmark | ParamStyle::Numeric => {
+        ParamStyle::Named | ParamStyle::Qmark | ParamStyle::Numeric | ParamStyle::NumericDollar => {
             while i < bytes.len() {
                 let skip = skip_quoted(sql, i, backend);
                 if skip > i {
@@ -383,5 +429,46 @@ mod tests {
         assert!(convert("SELECT 5 % 2", ParamStyle::Pyformat, Backend::Postgresql).is_err());
         assert!(convert("SELECT %(a", ParamStyle::Pyformat, Backend::Postgresql).is_err());
         assert!("dollar".parse::<ParamStyle>().is_err());
+    }
+
+    #[test]
+    fn sent_text_is_what_each_driver_sends_without_parameters() {
+        use ParamStyle::*;
+        let cases: &[(&str, ParamStyle, Option<&str>)] = &[
+            // SQLAlchemy doubled each % for these drivers; they read %% back as %
+            (
+                "SELECT 7 %% 3, '50%%', '%%%%'",
+                Pyformat,
+                Some("SELECT 7 % 3, '50%', '%%'"),
+            ),
+            (
+                "SELECT '%%(name)s', '%%s', $1, ?, :x",
+                Format,
+                Some("SELECT '%(name)s', '%s', $1, ?, :x"),
+            ),
+            ("SELECT 'naïve ☃ %%'", Pyformat, Some("SELECT 'naïve ☃ %'")),
+            ("SELECT 1", Format, Some("SELECT 1")),
+            // a lone % or a placeholder with no value fails, as in the driver
+            ("SELECT 7 % 3", Pyformat, None),
+            ("SELECT %(a)s", Pyformat, None),
+            ("SELECT %s", Format, None),
+            ("SELECT 1 %", Format, None),
+            // asyncpg and sqlite3 send the text as it is
+            (
+                "SELECT 7 % 3, '50%%'",
+                NumericDollar,
+                Some("SELECT 7 % 3, '50%%'"),
+            ),
+            ("SELECT 7 % 3, '50%%'", Qmark, Some("SELECT 7 % 3, '50%%'")),
+            ("SELECT '%' || :a", Named, Some("SELECT '%' || :a")),
+        ];
+        for (sql, style, want) in cases {
+            let got = sent_text(sql, *style).ok();
+            assert_eq!(got.as_deref(), *want, "{sql} ({style:?})");
+        }
+        assert_eq!(
+            "numeric_dollar".parse::<ParamStyle>().unwrap(),
+            ParamStyle::NumericDollar
+        );
     }
 }

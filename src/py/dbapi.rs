@@ -88,6 +88,14 @@ fn dbapi_execute<'py>(
     Ok((columns, rows, rowcount, result.last_insert_id))
 }
 
+/// The text the user's DBAPI (of `paramstyle`) sends for a statement SQLAlchemy compiled
+/// for it: see [`params::sent_text`].
+#[pyfunction]
+fn dbapi_sent_text(sql: &str, paramstyle: &str) -> PyResult<String> {
+    let style: ParamStyle = paramstyle.parse().map_err(invalid)?;
+    params::sent_text(sql, style).map_err(invalid)
+}
+
 fn invalid(e: DbError) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
@@ -350,5 +358,6 @@ fn datetime_of<'py>(
 /// Add the adapter's native function to `_native`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dbapi_execute, m)?)?;
+    m.add_function(wrap_pyfunction!(dbapi_sent_text, m)?)?;
     Ok(())
 }

@@ -274,6 +274,9 @@ class Connection:
         self.backend: str = native.backend
         self.paramstyle = paramstyle
         self.on_transaction_end = on_transaction_end
+        # the paramstyle of the user's own driver: a statement given at the driver level
+        # (exec_driver_sql) is read as that driver would read it
+        self.driver_paramstyle: str | None = None
         # called before anything reaches the database: the runtime sends the DDL it
         # has collected (impl.flush), so reads see it and the order stays the script's
         self.before_execute: Callable[[], None] | None = None
@@ -297,6 +300,16 @@ class Connection:
     def cursor(self) -> Cursor:
         self._check()
         return Cursor(self)
+
+    def driver_statement(self, statement: str) -> str:
+        """A statement given at the driver level, with no parameters, made to reach the
+        server as the user's driver sends it: asyncpg and sqlite3 leave ``%`` alone where
+        this adapter's ``pyformat`` reads ``%%`` as ``%``."""
+        ours_reads_percents = self.paramstyle in ("format", "pyformat")
+        theirs_reads_percents = self.driver_paramstyle in (None, "format", "pyformat")
+        if ours_reads_percents and not theirs_reads_percents:
+            return statement.replace("%", "%%")
+        return statement
 
     def commit(self) -> None:
         """Commit the migration's transaction, as ``op.get_bind().commit()`` does in alembic."""
@@ -507,6 +520,7 @@ def bind_for(
     on_transaction_end: Callable[[], None] | None = None,
     before_execute: Callable[[], None] | None = None,
     is_async: bool = False,
+    driver_paramstyle: str | None = None,
 ) -> Any:
     """A SQLAlchemy ``Connection`` that runs on ``native`` (a ``_native.Connection``),
     inside the transaction the migration runtime opened on it.
@@ -515,7 +529,8 @@ def bind_for(
     ``mysql`` and ``mariadb`` (as the user's dialect names it); ``on_transaction_end`` is
     called when the migration commits or rolls back through it. ``is_async`` gives the
     connection of an async engine instead, the one ``op.run_async`` wraps in an
-    ``AsyncConnection``.
+    ``AsyncConnection``. ``driver_paramstyle`` is the paramstyle of the user's own driver
+    (see ``Connection.driver_statement``).
     """
     bind = _binds.get((id(native), is_async))
     if bind is None or bind.native is not native or native.closed:
@@ -525,6 +540,7 @@ def bind_for(
             del _binds[key]
         _binds[(id(native), is_async)] = bind
     bind.adapter.on_transaction_end = on_transaction_end
+    bind.adapter.driver_paramstyle = driver_paramstyle
     bind.adapter.before_execute = before_execute
     conn = bind.connection
     # keep SQLAlchemy's idea of the transaction in step with the runtime's, so that

@@ -165,7 +165,9 @@ class MigrationImpl:
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
         """``op.execute`` / ``context.execute``: a string, ``text()`` or a Core construct."""
-        if isinstance(sql, str) and not self.as_sql:
+        # alembic runs a string as text(): ':name' is a bind there and '\\:' a colon, so a
+        # string with a colon takes that path too; without one, text() changes nothing
+        if isinstance(sql, str) and not self.as_sql and ":" not in sql:
             return self.exec_sql(sql)
         return self.exec_construct(sql, execution_options)
 
@@ -188,7 +190,8 @@ class MigrationImpl:
             compiled = construct.compile(
                 dialect=self.dialect, compile_kwargs={"literal_binds": True}
             )
-            return self.exec_sql(str(compiled))
+            # what the user's DBAPI would send of it ('%%' is '%' for psycopg and PyMySQL)
+            return self.exec_sql(_native.dbapi_sent_text(str(compiled), self.dialect.paramstyle))
         conn = self.sa_connection
         if execution_options:
             conn = conn.execution_options(**execution_options)

@@ -604,6 +604,7 @@ class MigrationContext:
             transaction_ended,
             before_execute=self.impl.sync,
             is_async=is_async,
+            driver_paramstyle=self.dialect.paramstyle,
         )
 
     @property

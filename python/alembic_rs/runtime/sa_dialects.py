@@ -49,6 +49,13 @@ class _DriverMixin:
         # the runtime's BEGIN is already open, or statements commit one by one
         pass
 
+    def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+        if context is not None and context.compiled is None and not parameters:
+            # exec_driver_sql(): the text is the user's, written for their own driver
+            # (with no parameters at all, every driver sends it as it is, as we do)
+            statement = cursor.connection.driver_statement(statement)
+        cursor.execute(statement, parameters)
+
     def do_ping(self, dbapi_connection: Any) -> bool:
         return not dbapi_connection.closed
 
