@@ -338,9 +338,8 @@ class Connection:
                 # PyMySQL runs with autocommit off: after the DDL that implicitly commits,
                 # the next statements still wait for a COMMIT (and a close rolls them back)
                 self.native.execute("SET autocommit = 0")
-            # SQLAlchemy begins the next transaction at the next statement; beginning it
-            # now lets a later migration adopt it, and leaves it open otherwise
-            self.native.begin()
+            # SQLAlchemy begins the next transaction at the next statement: the runtime
+            # does the same (on_transaction_end arms it; see MigrationImpl.autobegin)
         except Exception as e:
             raise _translate(e, self.backend) from e
         if self.on_transaction_end is not None:

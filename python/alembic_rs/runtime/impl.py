@@ -77,6 +77,12 @@ class MigrationImpl:
         self.label: str | None = None
         # the labels of the batch now running in the background
         self._inflight: list[str | None] | None = None
+        # on the native executor: once the migration ended a transaction through
+        # op.get_bind(), the next statement begins one, as SQLAlchemy's connection does
+        # ("autobegin"), except inside autocommit_block()
+        self.autobegin = False
+        self._autocommit_depth = 0
+        self._autocommit_restore: tuple[Any, Any] | None = None
 
     @property
     def executor_name(self) -> str:
@@ -109,6 +115,7 @@ class MigrationImpl:
             self._write(_native.offline_statement(sql))
             return None
         if self.native is not None:
+            self._autobegin()
             # sent with the rest of the step's statements; see flush()
             self._echo(sql)
             self._pending.append(sql)
@@ -116,6 +123,38 @@ class MigrationImpl:
             return None
         result = self.sa_connection.exec_driver_sql(sql)
         return result.rowcount
+
+    def _autobegin(self) -> None:
+        if self.autobegin and not self._autocommit_depth and not self.native.in_transaction:
+            self.begin()
+
+    def before_bind_statement(self) -> None:
+        """Before a statement of ``op.get_bind()``: what is pending goes first, and a
+        transaction begins if the connection would begin one."""
+        self.sync()
+        self._autobegin()
+
+    def enter_autocommit(self) -> None:
+        """Statements from here on commit one by one (``autocommit_block``)."""
+        if self.native is not None:
+            self._autocommit_depth += 1
+            return
+        conn = self.sa_connection
+        level = conn.get_isolation_level()
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        # SQLAlchemy begins by itself on first use: take that "transaction" here
+        self._autocommit_restore = (level, conn.begin())
+
+    def leave_autocommit(self) -> None:
+        if self.native is not None:
+            self.sync()
+            self._autocommit_depth -= 1
+            return
+        assert self._autocommit_restore is not None
+        level, fake = self._autocommit_restore
+        self._autocommit_restore = None
+        fake.commit()
+        self.sa_connection.execution_options(isolation_level=level)
 
     def _echo(self, sql: str) -> None:
         if self._sql_log.isEnabledFor(logging.INFO):
@@ -199,15 +238,17 @@ class MigrationImpl:
 
     # -- transactions (online) -------------------------------------------------------
 
-    def begin(self) -> None:
+    def begin(self) -> Any:
+        """Begin a transaction; on SQLAlchemy's connection, return it (adopting the one
+        SQLAlchemy began by itself on first use, as alembic does)."""
         if self.native is not None:
             self.sync()
             self._echo("BEGIN")
             self.native.begin()
-        else:
-            # SQLAlchemy 2 begins by itself on first use: adopt that transaction, as alembic does
-            current = self.sa_connection.get_transaction()
-            self._sa_transaction = current if current is not None else self.sa_connection.begin()
+            return None
+        current = self.sa_connection.get_transaction()
+        self._sa_transaction = current if current is not None else self.sa_connection.begin()
+        return self._sa_transaction
 
     def commit(self) -> None:
         if self.native is not None:

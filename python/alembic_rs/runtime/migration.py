@@ -125,23 +125,64 @@ class MigrationStep:
 
 
 class _Transaction:
-    """The transaction ``begin_transaction()`` hands out (alembic's ``_ProxyTransaction``)."""
+    """The transaction ``begin_transaction()`` hands out (alembic's ``_ProxyTransaction``):
+    it ends whatever transaction the context holds when the block ends, which may be one
+    ``autocommit_block()`` began in its place."""
 
     def __init__(self, context: MigrationContext) -> None:
         self.context = context
 
     def commit(self) -> None:
-        self.context._end_transaction(commit=True)
+        t = self.context._transaction
+        assert t is not None
+        t.commit()
+        self.context._transaction = None
 
     def rollback(self) -> None:
-        self.context._end_transaction(commit=False)
+        t = self.context._transaction
+        assert t is not None
+        t.rollback()
+        self.context._transaction = None
 
     def __enter__(self) -> _Transaction:
         return self
 
     def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        if self.context._in_native_transaction:
-            self.context._end_transaction(commit=type_ is None)
+        t = self.context._transaction
+        if t is not None:
+            t.__exit__(type_, value, traceback)
+            self.context._transaction = None
+
+
+class _NativeTransaction:
+    """A transaction on the native connection, with a SQLAlchemy ``Transaction``'s rules:
+    once the migration commits or rolls back through ``op.get_bind()`` it is inactive,
+    ending its block does nothing more, and committing it is an error."""
+
+    def __init__(self, context: MigrationContext) -> None:
+        self.context = context
+        self.is_active = True
+
+    def commit(self) -> None:
+        if not self.is_active:
+            from sqlalchemy.exc import InvalidRequestError
+
+            raise InvalidRequestError("This transaction is inactive")
+        self.is_active = False
+        self.context._end_native(commit=True)
+
+    def rollback(self) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.context._end_native(commit=False)
+
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        if not self.is_active:
+            return
+        if type_ is None:
+            self.commit()
+        else:
+            self.rollback()
 
 
 def _make_dialect(
@@ -186,7 +227,9 @@ class MigrationContext:
         self._migrations_fn = opts.get("fn")
         self.purge = opts.get("purge", False)
         self.connection = connection
-        self._in_native_transaction = False
+        # alembic's MigrationContext._transaction: what begin_transaction() began (a
+        # SQLAlchemy Transaction, or a _NativeTransaction on the native executor)
+        self._transaction: Any = None
         self._mock_bind: Any = None
         self._lock: tuple[str, str | None, str] | None = None
         # what alembic_version must hold once the statements sent so far have run
@@ -397,16 +440,21 @@ class MigrationContext:
                 self.impl.emit_commit()
 
             return begin_commit()
-        if self._in_native_transaction:
+        if not self.impl.transactional_ddl and self._transaction is not None:
             return nullcontext()
-        self.impl.begin()
-        self._in_native_transaction = True
+        self._transaction = self._begin()
         return _Transaction(self)
 
-    def _end_transaction(self, commit: bool) -> None:
-        if not self._in_native_transaction:
-            return
-        self._in_native_transaction = False
+    def _begin(self) -> Any:
+        """Begin a transaction, or adopt the one the connection began by itself."""
+        if self.impl.native is None:
+            return self.impl.begin()
+        if not self.impl.in_transaction():
+            self.impl.begin()
+        return _NativeTransaction(self)
+
+    def _end_native(self, commit: bool) -> None:
+        """End the native transaction: the version table is checked before a commit."""
         if commit:
             try:
                 self._verify_version_table()
@@ -417,24 +465,44 @@ class MigrationContext:
         else:
             self.impl.rollback()
 
+    def _transaction_ended_through_bind(self) -> None:
+        """``op.get_bind().commit()`` / ``.rollback()``: as on alembic's SQLAlchemy
+        connection, the transaction begin_transaction() began is over, and the next
+        statement begins another, which only a later commit keeps."""
+        if isinstance(self._transaction, _NativeTransaction):
+            self._transaction.is_active = False
+        self.impl.autobegin = True
+
     @contextmanager
     def autocommit_block(self) -> Iterator[None]:
-        """Leave the transaction for statements that cannot run inside one."""
-        was_open = self._in_native_transaction
-        if self.impl.native is not None:
+        """Leave the transaction for statements that cannot run inside one (alembic's
+        steps: commit the transaction the connection is in, run the block in AUTOCOMMIT,
+        then begin a new transaction if there was one)."""
+        if self.impl.native is not None and not self.as_sql:
             self.impl.sync()
+        in_transaction = not self.as_sql and self.impl.in_transaction()
         if self.impl.transactional_ddl and self.as_sql:
             self.impl.emit_commit()
-        elif was_open:
-            self._end_transaction(commit=True)
+        elif in_transaction:
+            if self._transaction is None:
+                # alembic stops on a bare assert here (exit status 1); we say why
+                raise AssertionError(
+                    "autocommit_block() found the connection inside a transaction that "
+                    "the migration did not begin (env.py's own): commit it first"
+                )
+            self._transaction.commit()
+            self._transaction = None
+        if not self.as_sql:
+            self.impl.enter_autocommit()
         try:
             yield
         finally:
+            if not self.as_sql:
+                self.impl.leave_autocommit()
             if self.impl.transactional_ddl and self.as_sql:
                 self.impl.emit_begin()
-            elif was_open:
-                self.impl.begin()
-                self._in_native_transaction = True
+            elif in_transaction:
+                self._transaction = self._begin()
 
     # -- running --------------------------------------------------------------------------
 
@@ -593,16 +661,11 @@ class MigrationContext:
     def _native_bind(self, is_async: bool) -> Any:
         from .dbapi import bind_for
 
-        def transaction_ended() -> None:
-            # the migration committed or rolled back through the bind: as with alembic's
-            # _ProxyTransaction, nothing is left for begin_transaction() to end
-            self._in_native_transaction = False
-
         return bind_for(
             self.impl.native,
             self.dialect.name,
-            transaction_ended,
-            before_execute=self.impl.sync,
+            self._transaction_ended_through_bind,
+            before_execute=self.impl.before_bind_statement,
             is_async=is_async,
             driver_paramstyle=self.dialect.paramstyle,
         )
