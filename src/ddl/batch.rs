@@ -622,7 +622,8 @@ impl<'a> Apply<'a> {
                 .filter(|c| c.column.primary_key)
                 .map(|c| c.column.name.clone())
                 .collect(),
-            deferrability: Default::default(),
+            deferrable: None,
+            initially: None,
             postgresql_include: Vec::new(),
             mysql_using: None,
         });

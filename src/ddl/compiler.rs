@@ -4,9 +4,8 @@
 use super::quote::Preparer;
 use super::{DdlError, Dialect, literal};
 use crate::ops::{
-    Check, Column, Constraint, CreateTable, Deferrability, DropIndex, Exclude, ForeignKey,
-    Identity, Index, IndexElement, MysqlLength, PgTableOptions, PrimaryKey, ServerDefault,
-    TypeClass, Unique,
+    Check, Column, Constraint, CreateTable, DropIndex, Exclude, ForeignKey, Identity, Index,
+    IndexElement, MysqlLength, PgTableOptions, PrimaryKey, ServerDefault, TypeClass, Unique,
 };
 
 /// Renders DDL fragments for one dialect.
@@ -299,7 +298,7 @@ impl Compiler {
                 "{}CHECK ({}){}",
                 self.preamble(&ck.name),
                 ck.sqltext,
-                self.deferrability(&ck.deferrability)
+                self.deferrability(ck.deferrable, ck.initially.as_deref())
             ))),
             other => self.constraint(other, None),
         }
@@ -313,14 +312,14 @@ impl Compiler {
     }
 
     /// ` DEFERRABLE` / ` INITIALLY x`.
-    pub fn deferrability(&self, d: &Deferrability) -> String {
+    pub fn deferrability(&self, deferrable: Option<bool>, initially: Option<&str>) -> String {
         let mut text = String::new();
-        match d.deferrable {
+        match deferrable {
             Some(true) => text.push_str(" DEFERRABLE"),
             Some(false) => text.push_str(" NOT DEFERRABLE"),
             None => {}
         }
-        if let Some(i) = &d.initially {
+        if let Some(i) = initially {
             text.push_str(&format!(" INITIALLY {i}"));
         }
         text
@@ -367,7 +366,7 @@ impl Compiler {
             self.col_list(&pk.columns)
         );
         text.push_str(&self.include(&pk.postgresql_include));
-        text.push_str(&self.deferrability(&pk.deferrability));
+        text.push_str(&self.deferrability(pk.deferrable, pk.initially.as_deref()));
         if self.is_mysql()
             && let Some(u) = &pk.mysql_using
         {
@@ -395,7 +394,7 @@ impl Compiler {
         if let Some(u) = &fk.onupdate {
             text.push_str(&format!(" ON UPDATE {u}"));
         }
-        text.push_str(&self.deferrability(&fk.deferrability));
+        text.push_str(&self.deferrability(fk.deferrable, fk.initially.as_deref()));
         Ok(text)
     }
 
@@ -443,7 +442,7 @@ impl Compiler {
             self.col_list(&uq.columns)
         );
         text.push_str(&self.include(&uq.postgresql_include));
-        text.push_str(&self.deferrability(&uq.deferrability));
+        text.push_str(&self.deferrability(uq.deferrable, uq.initially.as_deref()));
         text
     }
 
@@ -452,7 +451,7 @@ impl Compiler {
             "{}CHECK ({}){}",
             self.preamble(&ck.name),
             ck.sqltext,
-            self.deferrability(&ck.deferrability)
+            self.deferrability(ck.deferrable, ck.initially.as_deref())
         );
         if self.dialect == Dialect::Postgresql && ck.postgresql_not_valid {
             text.push_str(" NOT VALID");
@@ -481,7 +480,7 @@ impl Compiler {
         if let Some(w) = &ex.where_ {
             text.push_str(&format!(" WHERE ({w})"));
         }
-        text.push_str(&self.deferrability(&ex.deferrability));
+        text.push_str(&self.deferrability(ex.deferrable, ex.initially.as_deref()));
         Ok(text)
     }
 

@@ -57,6 +57,7 @@ pub enum Op {
 
 /// The SQL of a column type, as SQLAlchemy compiled it for the dialect, and its family.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     /// The type's DDL, e.g. `VARCHAR(50)` or `vector(1536)`.
     pub sql: String,
@@ -86,6 +87,7 @@ pub enum TypeClass {
 
 /// A column's server-side default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ServerDefault {
     /// A plain Python string: rendered as a quoted string literal.
@@ -102,6 +104,7 @@ pub enum ServerDefault {
 
 /// `Computed(...)`: a generated column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Computed {
     /// The generating expression, compiled.
     pub sqltext: String,
@@ -112,6 +115,7 @@ pub struct Computed {
 
 /// `Identity(...)`: an identity column.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct Identity {
     /// GENERATED ALWAYS (else BY DEFAULT).
@@ -136,6 +140,7 @@ pub struct Identity {
 
 /// A column as it appears in CREATE TABLE or ADD COLUMN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Column {
     /// The column name.
     pub name: String,
@@ -192,27 +197,21 @@ pub enum Constraint {
     Exclude(Exclude),
 }
 
-/// Options shared by every constraint.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Deferrability {
-    /// DEFERRABLE / NOT DEFERRABLE.
-    pub deferrable: Option<bool>,
-    /// INITIALLY <value>.
-    pub initially: Option<String>,
-}
-
 /// PRIMARY KEY (cols).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PrimaryKey {
     /// The final constraint name, if any.
     #[serde(default)]
     pub name: Option<String>,
     /// Column names.
     pub columns: Vec<String>,
-    /// Deferrability.
-    #[serde(flatten)]
-    pub deferrability: Deferrability,
+    /// DEFERRABLE / NOT DEFERRABLE.
+    #[serde(default)]
+    pub deferrable: Option<bool>,
+    /// INITIALLY x.
+    #[serde(default)]
+    pub initially: Option<String>,
     /// PostgreSQL INCLUDE columns.
     #[serde(default)]
     pub postgresql_include: Vec<String>,
@@ -223,6 +222,7 @@ pub struct PrimaryKey {
 
 /// FOREIGN KEY (cols) REFERENCES table (cols).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ForeignKey {
     /// The final constraint name, if any.
     #[serde(default)]
@@ -248,9 +248,12 @@ pub struct ForeignKey {
     /// MATCH.
     #[serde(default, rename = "match")]
     pub match_: Option<String>,
-    /// Deferrability.
-    #[serde(flatten)]
-    pub deferrability: Deferrability,
+    /// DEFERRABLE / NOT DEFERRABLE.
+    #[serde(default)]
+    pub deferrable: Option<bool>,
+    /// INITIALLY x.
+    #[serde(default)]
+    pub initially: Option<String>,
     /// PostgreSQL NOT VALID.
     #[serde(default)]
     pub postgresql_not_valid: bool,
@@ -258,15 +261,19 @@ pub struct ForeignKey {
 
 /// UNIQUE (cols).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unique {
     /// The final constraint name, if any.
     #[serde(default)]
     pub name: Option<String>,
     /// Column names.
     pub columns: Vec<String>,
-    /// Deferrability.
-    #[serde(flatten)]
-    pub deferrability: Deferrability,
+    /// DEFERRABLE / NOT DEFERRABLE.
+    #[serde(default)]
+    pub deferrable: Option<bool>,
+    /// INITIALLY x.
+    #[serde(default)]
+    pub initially: Option<String>,
     /// PostgreSQL NULLS [NOT] DISTINCT.
     #[serde(default)]
     pub postgresql_nulls_not_distinct: Option<bool>,
@@ -277,15 +284,19 @@ pub struct Unique {
 
 /// CHECK (sqltext).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Check {
     /// The final constraint name, if any.
     #[serde(default)]
     pub name: Option<String>,
     /// The condition, compiled.
     pub sqltext: String,
-    /// Deferrability.
-    #[serde(flatten)]
-    pub deferrability: Deferrability,
+    /// DEFERRABLE / NOT DEFERRABLE.
+    #[serde(default)]
+    pub deferrable: Option<bool>,
+    /// INITIALLY x.
+    #[serde(default)]
+    pub initially: Option<String>,
     /// PostgreSQL NOT VALID.
     #[serde(default)]
     pub postgresql_not_valid: bool,
@@ -293,6 +304,7 @@ pub struct Check {
 
 /// EXCLUDE USING method (element WITH operator, ...) (PostgreSQL).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Exclude {
     /// The final constraint name, if any.
     #[serde(default)]
@@ -309,9 +321,12 @@ pub struct Exclude {
     /// Operator classes per column name.
     #[serde(default)]
     pub ops: BTreeMap<String, String>,
-    /// Deferrability.
-    #[serde(flatten)]
-    pub deferrability: Deferrability,
+    /// DEFERRABLE / NOT DEFERRABLE.
+    #[serde(default)]
+    pub deferrable: Option<bool>,
+    /// INITIALLY x.
+    #[serde(default)]
+    pub initially: Option<String>,
 }
 
 fn gist() -> String {
@@ -320,6 +335,7 @@ fn gist() -> String {
 
 /// `op.create_table(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTable {
     /// Table name.
     pub table_name: String,
@@ -364,6 +380,7 @@ pub struct CreateTable {
 
 /// A statement a table's `before_create` event emits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeDdl {
     /// `CREATE TYPE name AS ENUM (values)` (PostgreSQL).
@@ -385,6 +402,7 @@ pub enum TypeDdl {
 
 /// PostgreSQL options of CREATE TABLE (`postgresql_inherits=...` and friends).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct PgTableOptions {
     /// INHERITS (tables).
@@ -405,6 +423,7 @@ pub struct PgTableOptions {
 
 /// `op.drop_table(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DropTable {
     /// Table name.
     pub table_name: String,
@@ -418,6 +437,7 @@ pub struct DropTable {
 
 /// `op.add_column(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddColumn {
     /// Table name.
     pub table_name: String,
@@ -445,6 +465,7 @@ pub struct AddColumn {
 
 /// `op.drop_column(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DropColumn {
     /// Table name.
     pub table_name: String,
@@ -461,6 +482,7 @@ pub struct DropColumn {
 /// `op.alter_column(...)`. A field left out means "not changed"; for `server_default` and
 /// `comment`, `null` means "drop it".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlterColumn {
     /// Table name.
     pub table_name: String,
@@ -552,6 +574,7 @@ pub enum MysqlLength {
 
 /// An index (`op.create_index`, or one that comes with a table or column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Index {
     /// The final index name.
     pub index_name: String,
@@ -611,6 +634,7 @@ pub struct Index {
 
 /// `op.drop_index(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DropIndex {
     /// The index name.
     pub index_name: String,
@@ -631,6 +655,7 @@ pub struct DropIndex {
 /// `op.create_foreign_key` / `create_unique_constraint` / `create_primary_key` /
 /// `create_check_constraint` / `create_exclude_constraint`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddConstraint {
     /// Table name.
     pub table_name: String,
@@ -657,6 +682,7 @@ pub enum ConstraintType {
 
 /// `op.drop_constraint(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DropConstraint {
     /// The final constraint name.
     pub constraint_name: String,
@@ -675,6 +701,7 @@ pub struct DropConstraint {
 
 /// `op.rename_table(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RenameTable {
     /// Current name.
     pub table_name: String,
@@ -687,6 +714,7 @@ pub struct RenameTable {
 
 /// `op.create_table_comment(...)` / `op.drop_table_comment(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TableComment {
     /// Table name.
     pub table_name: String,
@@ -703,6 +731,7 @@ pub struct TableComment {
 
 /// `op.execute(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Execute {
     /// The SQL.
     pub sqltext: String,
@@ -730,6 +759,7 @@ pub enum Literal {
 
 /// `op.bulk_insert(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BulkInsert {
     /// Table name.
     pub table_name: String,
@@ -757,7 +787,7 @@ pub enum Recreate {
 }
 
 /// One column of the table a batch starts from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchColumn {
     /// The column as CREATE TABLE writes it.
     #[serde(flatten)]
@@ -773,6 +803,7 @@ pub struct BatchColumn {
 
 /// A table-level constraint of the table a batch starts from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchConstraint {
     /// The constraint.
     pub constraint: Constraint,
@@ -787,6 +818,7 @@ pub struct BatchConstraint {
 
 /// The table a batch starts from (`copy_from=`, or reflected).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchTable {
     /// Columns in table order.
     pub columns: Vec<BatchColumn>,
@@ -799,7 +831,7 @@ pub struct BatchTable {
 }
 
 /// One operation inside a batch block, with the batch-only arguments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchStep {
     /// The operation, as its `op.*` form would give it.
     #[serde(flatten)]
@@ -831,6 +863,7 @@ pub struct BatchStep {
 
 /// `op.batch_alter_table(...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchAlterTable {
     /// Table name.
     pub table_name: String,
@@ -858,6 +891,56 @@ pub struct BatchAlterTable {
     pub sqlite_autoincrement: bool,
 }
 
+// `serde(flatten)` cannot refuse unknown keys: the batch column and step take their own
+// keys off the object, and what is left must make a `Column` / an `Op`, which refuse any
+// key they do not know.
+
+/// Take `key` off `map` and read it as `T` (its default when absent).
+fn take<T: serde::de::DeserializeOwned + Default, E: serde::de::Error>(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<T, E> {
+    match map.remove(key) {
+        None => Ok(T::default()),
+        Some(value) => serde_json::from_value(value).map_err(|e| E::custom(format!("{key}: {e}"))),
+    }
+}
+
+fn rest<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    map: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, E> {
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(E::custom)
+}
+
+impl<'de> Deserialize<'de> for BatchColumn {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let mut map = serde_json::Map::deserialize(de)?;
+        let affinity = take(&mut map, "affinity")?;
+        let nullable_unspecified = take(&mut map, "nullable_unspecified")?;
+        Ok(BatchColumn {
+            column: rest(map)?,
+            affinity,
+            nullable_unspecified,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchStep {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let mut map = serde_json::Map::deserialize(de)?;
+        Ok(BatchStep {
+            insert_before: take(&mut map, "insert_before")?,
+            insert_after: take(&mut map, "insert_after")?,
+            type_affinity: take(&mut map, "type_affinity")?,
+            type_is_json: take(&mut map, "type_is_json")?,
+            nullable_unspecified: take(&mut map, "nullable_unspecified")?,
+            cast_type: take(&mut map, "cast_type")?,
+            existing_type_name: take(&mut map, "existing_type_name")?,
+            op: rest(map)?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -882,5 +965,47 @@ mod tests {
         assert!(matches!(op, Op::DropColumn(_)));
         let lit: Literal = serde_json::from_str(r#"{"kind": "int", "value": 3}"#).unwrap();
         assert_eq!(lit, Literal::Int(3));
+    }
+
+    #[test]
+    fn a_misspelled_key_is_an_error() {
+        let cases = [
+            // a top-level op field
+            r#"{"op": "drop_column", "table_name": "t", "column_name": "c", "if_exist": true}"#,
+            // inside a column
+            r#"{"op": "add_column", "table_name": "t", "column": {"name": "c",
+                "type": {"sql": "INTEGER"}, "nulable": false}}"#,
+            // a constraint with deferrability fields next to it
+            r#"{"op": "create_unique_constraint", "table_name": "t", "constraint":
+                {"type": "unique", "columns": ["a"], "deferable": true}}"#,
+            // a server default
+            r#"{"op": "add_column", "table_name": "t", "column": {"name": "c",
+                "type": {"sql": "TEXT"}, "server_default": {"kind": "sql", "sqll": "1"}}}"#,
+            // a batch step (its own keys and the op's) and a batch column
+            r#"{"op": "batch_alter_table", "table_name": "t", "steps": [{"op": "drop_column",
+                "table_name": "t", "column_name": "c", "insert_befor": "x"}]}"#,
+            r#"{"op": "batch_alter_table", "table_name": "t", "table": {"columns": [{"name": "c",
+                "type": {"sql": "TEXT"}, "afinity": "TEXT"}]}}"#,
+        ];
+        for json in cases {
+            let err = serde_json::from_str::<Op>(json).expect_err(json);
+            assert!(err.to_string().contains("unknown field"), "{json}: {err}");
+        }
+        // the same objects spelled right are read
+        let ok: Op = serde_json::from_str(
+            r#"{"op": "batch_alter_table", "table_name": "t", "table": {"columns": [{"name": "c",
+                "type": {"sql": "TEXT"}, "affinity": "TEXT"}]}, "steps": [{"op": "create_unique_constraint",
+                "table_name": "t", "constraint": {"type": "unique", "columns": ["a"],
+                "deferrable": true}, "insert_before": "x"}]}"#,
+        )
+        .unwrap();
+        let Op::BatchAlterTable(batch) = ok else {
+            panic!()
+        };
+        assert_eq!(batch.steps[0].insert_before.as_deref(), Some("x"));
+        assert_eq!(
+            batch.table.unwrap().columns[0].affinity.as_deref(),
+            Some("TEXT")
+        );
     }
 }

@@ -22,15 +22,7 @@ fn to_py(err: DdlError) -> PyErr {
 #[pyo3(signature = (spec_json, dialect, as_sql=true))]
 fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<String>> {
     let dialect = Dialect::from_name(dialect).map_err(to_py)?;
-    let invalid =
-        |e: serde_json::Error| PyValueError::new_err(format!("invalid operation spec: {e}"));
-    let mut spec: serde_json::Value = serde_json::from_str(spec_json).map_err(invalid)?;
-    // how the run's dialect treats `%` travels with the spec: the caller knows only its name
-    let double_percents = spec
-        .as_object_mut()
-        .and_then(|o| o.remove("double_percents"))
-        .and_then(|v| v.as_bool());
-    let op: Op = serde_json::from_value(spec).map_err(invalid)?;
+    let (op, double_percents) = parse_spec(spec_json)?;
     let opts = RenderOptions {
         as_sql,
         double_percents,
@@ -38,16 +30,28 @@ fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<Strin
     ddl::render(&op, dialect, &opts).map_err(to_py)
 }
 
+/// An operation spec (JSON) and the `double_percents` render option it may carry: how the
+/// run's dialect treats `%` travels with the spec, as the caller knows only its name. Any
+/// other key the operation does not have is an error.
+fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>)> {
+    let invalid =
+        |e: serde_json::Error| PyValueError::new_err(format!("invalid operation spec: {e}"));
+    let mut spec: serde_json::Value = serde_json::from_str(spec_json).map_err(invalid)?;
+    let double_percents = spec
+        .as_object_mut()
+        .and_then(|o| o.remove("double_percents"))
+        .and_then(|v| v.as_bool());
+    let op: Op = serde_json::from_value(spec).map_err(invalid)?;
+    Ok((op, double_percents))
+}
+
 /// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).
 #[pyfunction]
 fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
     let dialect = Dialect::from_name(dialect).map_err(to_py)?;
-    match serde_json::from_str(spec_json) {
-        Ok(Op::BatchAlterTable(b)) => Ok(ddl::requires_recreate(&b, dialect)),
-        Ok(_) => Err(PyValueError::new_err("not a batch_alter_table spec")),
-        Err(e) => Err(PyValueError::new_err(format!(
-            "invalid operation spec: {e}"
-        ))),
+    match parse_spec(spec_json)?.0 {
+        Op::BatchAlterTable(b) => Ok(ddl::requires_recreate(&b, dialect)),
+        _ => Err(PyValueError::new_err("not a batch_alter_table spec")),
     }
 }
 

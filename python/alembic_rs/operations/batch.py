@@ -80,6 +80,7 @@ class BatchOperations(AbstractOperations):
         self.naming_convention = naming_convention
         self.partial_reordering = [list(t) for t in (partial_reordering or ())]
         self.steps: list[dict[str, Any]] = []
+        self.double_percents: bool | None = None
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -88,7 +89,7 @@ class BatchOperations(AbstractOperations):
         return self.impl.dialect
 
     def _spec(self) -> dict[str, Any]:
-        return {
+        spec: dict[str, Any] = {
             "op": "batch_alter_table",
             "table_name": self.table_name,
             "schema": self.schema,
@@ -97,6 +98,9 @@ class BatchOperations(AbstractOperations):
             "partial_reordering": self.partial_reordering,
             "sqlite_autoincrement": bool(self.table_kwargs.get("sqlite_autoincrement")),
         }
+        if self.double_percents is not None:
+            spec["double_percents"] = self.double_percents
+        return spec
 
     def _should_recreate(self) -> bool:
         return _native.batch_requires_recreate(json.dumps(self._spec()), self.impl.dialect_name)
@@ -130,6 +134,10 @@ class BatchOperations(AbstractOperations):
                 built["existing_type_name"] = _schema_type_name(existing)
         elif isinstance(operation, ops.DropColumnOp):
             built["existing_type_name"] = _schema_type_name(operation.kw.get("existing_type"))
+        # a render option, not part of the operation: the block carries it
+        double_percents = built.pop("double_percents", None)
+        if double_percents is not None:
+            self.double_percents = double_percents
         self.steps.append(built)
 
     def flush(self) -> None:

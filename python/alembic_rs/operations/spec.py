@@ -629,7 +629,9 @@ def add_column(
         and fks[0].constraint is not None
         and len(fks[0].constraint.columns) == 1
     ):
+        # a ForeignKey spec, not a tagged constraint
         inline_fk = _constraint(d, fks[0].constraint)
+        inline_fk.pop("type")
     constraints = []
     for c in _sorted(t.constraints):
         if isinstance(c, sa.PrimaryKeyConstraint):
