@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from typing import Any, TextIO
 
+    from .cli import CommandLine, main
+
 _NO_DEFAULT = object()
 
 
@@ -262,8 +264,14 @@ class Config:
         return self._alembic_options()["post_write_hooks"]
 
 
-# ``from alembic.config import CommandLine, main``, as alembic's module offers them (the
-# CLI module needs ``Config`` from here, so it is imported once ``Config`` exists)
-from .cli import CommandLine, main  # noqa: E402
-
 __all__ = ["CommandLine", "Config", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    # ``from alembic.config import CommandLine, main``, as alembic's module offers them;
+    # the CLI module builds on this one, so it is imported only when asked for
+    if name in ("CommandLine", "main"):
+        from . import cli
+
+        return getattr(cli, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 from sqlalchemy.util import immutabledict
 
 from .. import util
+from .batch import BatchOperationsImpl
 
 _current: list[Operations] = []
 
@@ -187,8 +188,6 @@ class Operations(AbstractOperations):
         On SQLite, anything beyond ADD COLUMN and indexes recreates the table ("move and
         copy"); elsewhere each operation is a plain ALTER.
         """
-        from .batch import BatchOperations
-
         batch_op = BatchOperations(
             self,
             table_name,
@@ -203,7 +202,68 @@ class Operations(AbstractOperations):
             partial_reordering,
         )
         yield batch_op
-        batch_op.flush()
+        batch_op.impl.flush()
+
+
+class BatchOperations(AbstractOperations):
+    """The ``batch_op`` object of ``with op.batch_alter_table(...) as batch_op``.
+
+    Its methods are alembic's batch methods: the ``op.*`` operations without ``table_name``
+    and ``schema``, which the block gives. The op classes add them
+    (``BatchOperations.register_operation``); the block itself is its ``impl``
+    (``batch.BatchOperationsImpl``).
+    """
+
+    def __init__(
+        self,
+        operations: Any,
+        table_name: str,
+        schema: str | None,
+        recreate: str,
+        copy_from: Any,
+        table_args: Sequence[Any],
+        table_kwargs: Mapping[str, Any],
+        reflect_args: Sequence[Any],
+        reflect_kwargs: Mapping[str, Any],
+        naming_convention: Mapping[str, str] | None,
+        partial_reordering: Sequence[Sequence[str]] | None,
+    ) -> None:
+        self.operations = operations
+        self.migration_context = operations.migration_context
+        self.impl = BatchOperationsImpl(
+            operations.impl,
+            operations.migration_context,
+            table_name,
+            schema,
+            recreate,
+            copy_from,
+            table_args,
+            table_kwargs,
+            reflect_args,
+            reflect_kwargs,
+            naming_convention,
+            partial_reordering,
+        )
+        self.table_name = table_name
+        self.schema = schema
+
+    def _run_spec(self, built: dict[str, Any], operation: Any) -> None:
+        """A spec joins the block; the block runs them all when it ends."""
+        self.impl.add_step(built, operation)
+
+    # -- the rest of the Operations surface -------------------------------------------------
+
+    def get_context(self) -> Any:
+        return self.migration_context
+
+    def get_bind(self) -> Any:
+        return self.operations.get_bind()
+
+    def inline_literal(self, value: Any, type_: Any = None) -> Any:
+        return self.operations.inline_literal(value, type_)
+
+    def f(self, name: str) -> Any:
+        return self.operations.f(name)
 
 
 def _inline_literal(value: Any, type_: Any = None) -> Any:

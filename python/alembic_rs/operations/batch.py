@@ -23,36 +23,21 @@ from sqlalchemy.sql.visitors import traverse
 
 from .. import _native, util
 from . import spec
-from .base import AbstractOperations
 
-__all__ = ["BatchOperations", "BatchOperationsImpl", "table_spec"]
+__all__ = ["BatchOperationsImpl", "table_spec"]
 
 
 class BatchOperationsImpl:
-    """``batch_op.impl``: the block's table (``table_name``, ``schema``, which the op
-    classes' ``batch_*`` methods read, as in alembic) over the migration's impl, whose
-    attributes it passes through."""
-
-    def __init__(self, migration_impl: Any, table_name: str, schema: str | None) -> None:
-        self.migration_impl = migration_impl
-        self.table_name = table_name
-        self.schema = schema
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.migration_impl, name)
-
-
-class BatchOperations(AbstractOperations):
-    """The ``batch_op`` object of ``with op.batch_alter_table(...) as batch_op``.
-
-    Its methods are alembic's batch methods: the ``op.*`` operations without ``table_name``
-    and ``schema``, which the block gives. The op classes add them
-    (``BatchOperations.register_operation``).
-    """
+    """``batch_op.impl``: one ``batch_alter_table`` block. It collects the specs the
+    operations' implementations build, then runs them together (plain ALTERs, or the move
+    and copy rendered in Rust). It holds the block's table (``table_name``, ``schema``,
+    which the op classes' ``batch_*`` methods read, as in alembic) and passes any other
+    attribute through to the migration's impl."""
 
     def __init__(
         self,
-        operations: Any,
+        migration_impl: Any,
+        migration_context: Any,
         table_name: str,
         schema: str | None,
         recreate: str,
@@ -66,9 +51,8 @@ class BatchOperations(AbstractOperations):
     ) -> None:
         if recreate not in ("auto", "always", "never"):
             raise ValueError("recreate may be one of 'auto', 'always', or 'never'.")
-        self.operations = operations
-        self.migration_context = operations.migration_context
-        self.impl = BatchOperationsImpl(operations.impl, table_name, schema)
+        self.migration_impl = migration_impl
+        self.migration_context = migration_context
         self.table_name = table_name
         self.schema = schema
         self.recreate = recreate
@@ -82,11 +66,12 @@ class BatchOperations(AbstractOperations):
         self.steps: list[dict[str, Any]] = []
         self.double_percents: bool | None = None
 
-    # -- plumbing -----------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.migration_impl, name)
 
     @property
     def dialect(self) -> Any:
-        return self.impl.dialect
+        return self.migration_impl.dialect
 
     def _spec(self) -> dict[str, Any]:
         spec: dict[str, Any] = {
@@ -103,9 +88,11 @@ class BatchOperations(AbstractOperations):
         return spec
 
     def _should_recreate(self) -> bool:
-        return _native.batch_requires_recreate(json.dumps(self._spec()), self.impl.dialect_name)
+        return _native.batch_requires_recreate(
+            json.dumps(self._spec()), self.migration_impl.dialect_name
+        )
 
-    def _run_spec(self, built: dict[str, Any], operation: Any) -> None:
+    def add_step(self, built: dict[str, Any], operation: Any) -> None:
         """An implementation's spec joins the block, with what the batch needs to know."""
         from . import ops
 
@@ -143,7 +130,7 @@ class BatchOperations(AbstractOperations):
     def flush(self) -> None:
         """Run the block: plain ALTERs, or the move and copy (rendered in Rust)."""
         built = self._spec()
-        if _native.batch_requires_recreate(json.dumps(built), self.impl.dialect_name):
+        if _native.batch_requires_recreate(json.dumps(built), self.migration_impl.dialect_name):
             reflected = False
             if self.copy_from is not None:
                 table = self.copy_from
@@ -171,12 +158,12 @@ class BatchOperations(AbstractOperations):
             # the table's own kwargs count where table_kwargs does not say
             kwargs = {**table.kwargs, **self.table_kwargs}
             built["sqlite_autoincrement"] = bool(kwargs.get("sqlite_autoincrement"))
-        self.impl.run_op(built)
+        self.migration_impl.run_op(built)
 
     def _reflect(self) -> sa.Table:
         kw = dict(self.reflect_kwargs)
         listeners = list(kw.pop("listeners", ()))
-        if self.impl.dialect_name == "sqlite":
+        if self.migration_impl.dialect_name == "sqlite":
             listeners.append(("column_reflect", _sqlite_column_reflect))
         # on the native executor this is the migration's own connection through our
         # PEP 249 module, so reflection sees the block's table as the migration left it
@@ -200,20 +187,6 @@ class BatchOperations(AbstractOperations):
                     idx.name = conv(idx.name)
             table = table.to_metadata(sa.MetaData(naming_convention=dict(self.naming_convention)))
         return table
-
-    # -- the rest of the Operations surface -------------------------------------------------
-
-    def get_context(self) -> Any:
-        return self.migration_context
-
-    def get_bind(self) -> Any:
-        return self.operations.get_bind()
-
-    def inline_literal(self, value: Any, type_: Any = None) -> Any:
-        return self.operations.inline_literal(value, type_)
-
-    def f(self, name: str) -> Any:
-        return self.operations.f(name)
 
 
 # --- the existing table as a spec ---------------------------------------------------------

@@ -20,8 +20,7 @@ from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 from .. import util
-from .base import Operations
-from .batch import BatchOperations
+from .base import BatchOperations, Operations
 from .schemaobj import SchemaObjects
 
 __all__ = [
