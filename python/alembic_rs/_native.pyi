@@ -17,6 +17,7 @@ __all__ = [
     "__version__",
     "batch_requires_recreate",
     "dbapi_execute",
+    "dbapi_sent_text",
     "generate_rev_id",
     "offline_begin",
     "offline_commit",
@@ -26,6 +27,8 @@ __all__ = [
     "reserved_words",
     "revision_filename",
     "run_in_worker",
+    "session_replay_statements",
+    "session_state_queries",
     "transactional_ddl",
     "verify_rev_id",
     "version_table_sql",
@@ -163,6 +166,10 @@ def render_op(spec_json, dialect, as_sql=True) -> Any: ...
 def reserved_words(dialect) -> Any: ...
 def revision_filename(template, rev, message, truncate_slug_length, epoch, date) -> Any: ...
 def run_in_worker(func, args, kwargs=None) -> Any: ...
+def session_replay_statements(
+    native: Connection, theirs: list[list[tuple[Any, ...]]]
+) -> list[str]: ...
+def session_state_queries(dialect: str) -> list[str]: ...
 def transactional_ddl(dialect) -> Any: ...
 def verify_rev_id(revision) -> Any: ...
 def version_table_sql(
