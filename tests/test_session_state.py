@@ -672,3 +672,33 @@ def test_mariadb_database_name_with_a_quote_and_a_backslash(
                 assert sorted(t[0] for t in tables) == ["alembic_version", "thing"], tool
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "postgresql", "sqlite"])
+def test_replayed_values_read_back_as_they_were(tmp_path: Path, make_db: Any, dialect: str) -> None:
+    """The replay's literals go through the renderer's quoting: a value with a quote and a
+    backslash reads back unchanged on each database (MySQL takes ``\\`` as an escape,
+    the others do not)."""
+    from alembic_rs import _native
+
+    url = f"sqlite:///{tmp_path}/main.db" if dialect == "sqlite" else make_db(dialect).url
+    native = _native.Connection.connect(url)
+    try:
+        queries = _native.session_state_queries(native.backend)
+        ours = [[tuple(r) for r in native.query(sql)] for sql in queries]
+        theirs = [list(rows) for rows in ours]
+        value = ODD + "'s"
+        if dialect == "postgresql":
+            settings = json.loads(theirs[0][0][3]) + [["application_name", value]]
+            theirs[0][0] = (*theirs[0][0][:3], json.dumps(settings))
+        elif dialect == "mysql":
+            theirs[1].append(("sql_mode", value))
+        else:
+            theirs[0].append(("o'ther", value))
+        [statement] = _native.session_replay_statements(native, theirs)
+        # the statement's string literals (a backslash escapes on MySQL only)
+        pattern = r"'(?:''|\\.|[^'\\])*'" if dialect == "mysql" else r"'(?:''|[^'])*'"
+        [literal] = [m for m in re.findall(pattern, statement) if "odd" in m]
+        assert native.query(f"SELECT {literal}") == [(value,)], statement
+    finally:
+        native.close()
