@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -560,3 +561,144 @@ def test_sqlite_databases_attached_in_a_connect_event(tmp_path: Path) -> None:
         engine.dispose()
     assert tables["ours"] == tables["alembic"]
     assert ("table", "thing") in tables["ours"]
+
+
+# a quote and a backslash: SQLite takes the backslash as it is, MySQL as an escape
+ODD = "it's \\odd"
+
+
+def test_sqlite_attached_path_and_name_with_a_quote_and_a_backslash(tmp_path: Path) -> None:
+    """The attached file's path and schema name are quoted by the renderer's own rules
+    when replayed on the native connection, as SQLite reads them."""
+    urls = {tool: f"sqlite:///{tmp_path}/{tool}.db" for tool in ("alembic", "ours")}
+    schema = 'o"ther'
+    script = ATTACHED_SCRIPT.replace('schema="other"', f"schema={schema!r}")
+    tables = {}
+    for tool, url in urls.items():
+        other = tmp_path / f"{tool} {ODD}.db"
+        attach_sql = f"ATTACH DATABASE ? AS [{schema}]"
+        attach = textwrap.dedent(
+            f"""
+            @sa.event.listens_for(engine, "connect")
+            def _attach(dbapi_connection, record):
+                dbapi_connection.execute({attach_sql!r}, ({str(other)!r},))
+            """
+        )
+        root = _write_project(tmp_path / tool, env_py(connect_event=attach), script)
+        proc = _run(tool, root, url, tmp_path / "unused.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        if tool == "ours":
+            assert re.search(r"Executor: native", proc.stderr), proc.stderr
+            assert "ATTACH DATABASE '" in proc.stderr, proc.stderr
+        assert other.exists()
+        engine = sa.create_engine(f"sqlite:///{other}")
+        with engine.connect() as conn:
+            tables[tool] = conn.exec_driver_sql(
+                "SELECT type, name FROM sqlite_master ORDER BY 1, 2"
+            ).all()
+        engine.dispose()
+    assert tables["ours"] == tables["alembic"]
+    assert ("table", "thing") in tables["ours"]
+
+
+@pytest.fixture
+def odd_mariadb_databases(make_db: Any) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """Per tool: the database the URL names, and one whose name has a quote and a
+    backslash, for env.py to switch to."""
+    tools = ("alembic", "ours")
+    urls = {tool: make_db("mysql").url for tool in tools}
+    second = {tool: f"rs_{ODD}_{tool}_{os.getpid()}" for tool in tools}
+    admin = sa.create_engine(urls["ours"])
+
+    def run_all(template: str) -> None:
+        with admin.connect() as conn:
+            for name in second.values():
+                conn.exec_driver_sql(template.format(name.replace("`", "``")))
+
+    run_all("DROP DATABASE IF EXISTS `{}`")
+    run_all("CREATE DATABASE `{}`")
+    try:
+        yield urls, second
+    finally:
+        run_all("DROP DATABASE IF EXISTS `{}`")
+        admin.dispose()
+
+
+def test_mariadb_database_name_with_a_quote_and_a_backslash(
+    tmp_path: Path, odd_mariadb_databases: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    """env.py switches to a database whose name has a quote and a backslash, and sets
+    session variables: the migration runs there natively, as with alembic."""
+    urls, second = odd_mariadb_databases
+    seen = {}
+    for tool in urls:
+        use = "USE `{}`".format(second[tool].replace("`", "``"))
+        seen.update(
+            _both(
+                tmp_path / tool,
+                {tool: urls[tool]},
+                [
+                    ("database", "SELECT DATABASE()"),
+                    ("time_zone", "SELECT @@session.time_zone"),
+                    ("sql_mode", "SELECT @@session.sql_mode"),
+                ],
+                session_setup=textwrap.dedent(
+                    f"""
+                    connection.exec_driver_sql({use!r})
+                    connection.exec_driver_sql("SET SESSION time_zone = '+03:00'")
+                    connection.exec_driver_sql("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'")
+                    """
+                ),
+            )
+        )
+    for tool in urls:
+        assert seen[tool].pop("database") == second[tool]
+    assert (
+        seen["ours"]
+        == seen["alembic"]
+        == {
+            "sql_mode": "NO_ENGINE_SUBSTITUTION",
+            "time_zone": "+03:00",
+        }
+    )
+    engine = sa.create_engine(urls["ours"])
+    try:
+        with engine.connect() as conn:
+            for tool in urls:
+                tables = conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                    (second[tool],),
+                ).all()
+                assert sorted(t[0] for t in tables) == ["alembic_version", "thing"], tool
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "postgresql", "sqlite"])
+def test_replayed_values_read_back_as_they_were(tmp_path: Path, make_db: Any, dialect: str) -> None:
+    """The replay's literals go through the renderer's quoting: a value with a quote and a
+    backslash reads back unchanged on each database (MySQL takes ``\\`` as an escape,
+    the others do not)."""
+    from alembic_rs import _native
+
+    url = f"sqlite:///{tmp_path}/main.db" if dialect == "sqlite" else make_db(dialect).url
+    native = _native.Connection.connect(url)
+    try:
+        queries = _native.session_state_queries(native.backend)
+        ours = [[tuple(r) for r in native.query(sql)] for sql in queries]
+        theirs = [list(rows) for rows in ours]
+        value = ODD + "'s"
+        if dialect == "postgresql":
+            settings = json.loads(theirs[0][0][3]) + [["application_name", value]]
+            theirs[0][0] = (*theirs[0][0][:3], json.dumps(settings))
+        elif dialect == "mysql":
+            theirs[1].append(("sql_mode", value))
+        else:
+            theirs[0].append(("o'ther", value))
+        [statement] = _native.session_replay_statements(native, theirs)
+        # the statement's string literals (a backslash escapes on MySQL only)
+        pattern = r"'(?:''|\\.|[^'\\])*'" if dialect == "mysql" else r"'(?:''|[^'])*'"
+        [literal] = [m for m in re.findall(pattern, statement) if "odd" in m]
+        assert native.query(f"SELECT {literal}") == [(value,)], statement
+    finally:
+        native.close()

@@ -476,6 +476,26 @@ impl Connection {
         self.execute("ROLLBACK").await.map(drop)
     }
 
+    /// On MySQL/MariaDB, turn the session's autocommit off, as PyMySQL keeps it: after a
+    /// transaction ends (or DDL commits it implicitly) the next statements still wait for a
+    /// `COMMIT`. Elsewhere nothing to do.
+    pub async fn autocommit_off(&mut self) -> Result<(), DbError> {
+        if self.backend.is_mysql_family() {
+            self.execute("SET autocommit = 0").await?;
+        }
+        Ok(())
+    }
+
+    /// The server's version string (for SQLite, the library's: `3.46.0`).
+    pub async fn server_version(&mut self) -> Result<String, DbError> {
+        let sql = match self.backend {
+            Backend::Postgresql => "SHOW server_version",
+            Backend::Sqlite => "SELECT sqlite_version()",
+            Backend::Mysql | Backend::Mariadb => "SELECT VERSION()",
+        };
+        Ok(text_of(self.query_scalar(sql).await?).unwrap_or_default())
+    }
+
     /// Whether a table (or view) exists, in `schema` or else where an unqualified name
     /// would find it.
     pub async fn has_table(&mut self, name: &str, schema: Option<&str>) -> Result<bool, DbError> {

@@ -310,6 +310,20 @@ impl PyConnection {
         self.call(py, |c| Box::pin(async move { Ok(c.rollback().await?) }))
     }
 
+    /// On MySQL/MariaDB, turn autocommit off as PyMySQL keeps it (no-op elsewhere).
+    fn autocommit_off(&self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, |c| {
+            Box::pin(async move { Ok(c.autocommit_off().await?) })
+        })
+    }
+
+    /// The server's version string (SQLite: the library's, `3.46.0`).
+    fn server_version(&self, py: Python<'_>) -> PyResult<String> {
+        self.call(py, |c| {
+            Box::pin(async move { Ok(c.server_version().await?) })
+        })
+    }
+
     /// Whether `begin()` opened a transaction not yet committed or rolled back.
     #[getter]
     fn in_transaction(&self, py: Python<'_>) -> bool {

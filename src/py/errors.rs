@@ -1,10 +1,12 @@
 //! One place that maps every core error to the Python exception alembic would raise.
 
 use pyo3::call::PyCallArgs;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use crate::config::ConfigError;
 use crate::revision::RevisionError;
+use crate::runtime::session::SessionError;
 
 /// Build an instance of a Python exception class from `module.class(*args)`.
 fn raise<'py, A>(py: Python<'py>, module: &str, class: &str, args: A) -> PyErr
@@ -81,6 +83,20 @@ pub fn config_error(py: Python<'_>, err: ConfigError) -> PyErr {
             py,
             "alembic_rs.util.exc",
             "ConfigFileError",
+            (err.to_string(),),
+        ),
+    }
+}
+
+/// Map a session-state error: another database, or an attachment no other connection can
+/// see, is `NotTheSameDatabase` (the caller stays on env.py's connection).
+pub fn session_error(py: Python<'_>, err: SessionError) -> PyErr {
+    match &err {
+        SessionError::UnexpectedRows { .. } => PyRuntimeError::new_err(err.to_string()),
+        _ => raise(
+            py,
+            "alembic_rs.runtime.session",
+            "NotTheSameDatabase",
             (err.to_string(),),
         ),
     }

@@ -9,6 +9,7 @@ mod ddl;
 mod errors;
 mod runtime;
 mod script;
+mod session;
 
 /// The private native module, `alembic_rs._native`.
 #[pymodule]
@@ -20,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ddl::register(m)?;
     runtime::register(m)?;
     script::register(m)?;
+    session::register(m)?;
     Ok(())
 }

@@ -334,10 +334,10 @@ class Connection:
                 self.native.commit()
             else:
                 self.native.rollback()
-            if self.backend in ("mysql", "mariadb"):
-                # PyMySQL runs with autocommit off: after the DDL that implicitly commits,
-                # the next statements still wait for a COMMIT (and a close rolls them back)
-                self.native.execute("SET autocommit = 0")
+            # PyMySQL runs with autocommit off: after the DDL that implicitly commits,
+            # the next statements still wait for a COMMIT (and a close rolls them back);
+            # a no-op on the other backends
+            self.native.autocommit_off()
             # SQLAlchemy begins the next transaction at the next statement: the runtime
             # does the same (on_transaction_end arms it; see MigrationImpl.autobegin)
         except Exception as e:
@@ -586,6 +586,5 @@ def _make_bind(native: Any, dialect_name: str | None, is_async: bool) -> _Bind:
 
 def _learn_sqlite_version(native: Any) -> None:
     global sqlite_version_info, sqlite_version
-    _, rows, _, _ = _native.dbapi_execute(native, "SELECT sqlite_version()")
-    sqlite_version = rows[0][0]
+    sqlite_version = native.server_version()
     sqlite_version_info = tuple(int(p) for p in sqlite_version.split("."))
