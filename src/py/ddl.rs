@@ -1,18 +1,12 @@
 //! `_native.render_op` and friends: the DDL renderer for Python.
 
-use pyo3::exceptions::{PyKeyError, PyNotImplementedError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::ddl::{self, DdlError, Dialect, Preparer, RenderOptions};
+use crate::ddl::{self, Dialect, Preparer, RenderOptions};
 use crate::ops::Op;
 
-fn to_py(err: DdlError) -> PyErr {
-    match err {
-        DdlError::NotSupported(msg) => PyNotImplementedError::new_err(msg),
-        DdlError::Key(key) => PyKeyError::new_err(key),
-        other => PyValueError::new_err(other.to_string()),
-    }
-}
+use super::errors::ddl_error;
 
 /// Render one operation spec (JSON) for `dialect`; returns the statements, unterminated.
 ///
@@ -20,8 +14,13 @@ fn to_py(err: DdlError) -> PyErr {
 /// offline output (its paramstyle); without it the default driver's paramstyle decides.
 #[pyfunction]
 #[pyo3(signature = (spec_json, dialect, as_sql=true))]
-fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<String>> {
-    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+fn render_op(
+    py: Python<'_>,
+    spec_json: &str,
+    dialect: &str,
+    as_sql: bool,
+) -> PyResult<Vec<String>> {
+    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     let invalid =
         |e: serde_json::Error| PyValueError::new_err(format!("invalid operation spec: {e}"));
     let mut spec: serde_json::Value = serde_json::from_str(spec_json).map_err(invalid)?;
@@ -35,13 +34,13 @@ fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<Strin
         as_sql,
         double_percents,
     };
-    ddl::render(&op, dialect, &opts).map_err(to_py)
+    ddl::render(&op, dialect, &opts).map_err(|e| ddl_error(py, e))
 }
 
 /// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).
 #[pyfunction]
-fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
-    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+fn batch_requires_recreate(py: Python<'_>, spec_json: &str, dialect: &str) -> PyResult<bool> {
+    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     match serde_json::from_str(spec_json) {
         Ok(Op::BatchAlterTable(b)) => Ok(ddl::requires_recreate(&b, dialect)),
         Ok(_) => Err(PyValueError::new_err("not a batch_alter_table spec")),
@@ -53,8 +52,8 @@ fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
 
 /// The reserved words the renderer quotes for `dialect`.
 #[pyfunction]
-fn reserved_words(dialect: &str) -> PyResult<Vec<&'static str>> {
-    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+fn reserved_words(py: Python<'_>, dialect: &str) -> PyResult<Vec<&'static str>> {
+    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     Ok(Preparer::reserved_words(dialect).to_vec())
 }
 
