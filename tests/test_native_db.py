@@ -182,6 +182,28 @@ def test_execute_batch_runs_all(any_conn):
         any_conn.execute(f"DROP TABLE {table}")
 
 
+def test_execute_batch_counts_rows_per_statement(any_conn):
+    """The rows each statement affected, in order (a version UPDATE is checked by it)."""
+    table = unique("native_batch_rows")
+    any_conn.execute(f"CREATE TABLE {table} (id INTEGER)")
+    try:
+        counts = any_conn.execute_batch(
+            [
+                f"INSERT INTO {table} VALUES (1)",
+                f"INSERT INTO {table} VALUES (2)",
+                "-- nothing but a comment",
+                f"UPDATE {table} SET id = id + 10",
+                f"DELETE FROM {table} WHERE id = 99",
+            ]
+        )
+        assert counts == [1, 1, 0, 2, 0]
+        any_conn.submit_batch([f"DELETE FROM {table} WHERE id = 11"])
+        assert any_conn.wait_batch() == [1]
+        assert any_conn.wait_batch() is None
+    finally:
+        any_conn.execute(f"DROP TABLE {table}")
+
+
 def test_statement_error_carries_the_sql(any_conn):
     with pytest.raises(_native.DatabaseError) as info:
         any_conn.execute("SELECT * FROM no_such_table_here")

@@ -68,6 +68,9 @@ fn block_on<F: Future>(fut: F) -> Result<F::Output, PyErr> {
 
 pub(super) type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + Send + 'c>>;
 
+/// A batch running on the runtime; it gives the rows each statement affected.
+type InflightBatch = JoinHandle<Result<Vec<u64>, BatchError>>;
+
 /// A native database connection opened from a SQLAlchemy URL.
 #[pyclass(module = "alembic_rs._native", name = "Connection", frozen)]
 pub struct PyConnection {
@@ -76,7 +79,7 @@ pub struct PyConnection {
     inner: Arc<tokio::sync::Mutex<db::Connection>>,
     /// A batch sent with `submit_batch`, still running on the runtime: it holds the
     /// connection's lock until it is done, and its outcome is collected by the next call.
-    inflight: Mutex<Option<JoinHandle<Result<(), BatchError>>>>,
+    inflight: Mutex<Option<InflightBatch>>,
     pub(super) backend: Backend,
 }
 
@@ -86,18 +89,19 @@ impl PyConnection {
         self.inner.blocking_lock()
     }
 
-    /// Wait for the batch `submit_batch` sent, and raise its error if it failed.
-    fn wait_inflight(&self, py: Python<'_>) -> PyResult<()> {
+    /// Wait for the batch `submit_batch` sent, and raise its error if it failed; return
+    /// the rows each of its statements affected (None when no batch was running).
+    fn wait_inflight(&self, py: Python<'_>) -> PyResult<Option<Vec<u64>>> {
         let handle = self
             .inflight
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         let Some(handle) = handle else {
-            return Ok(());
+            return Ok(None);
         };
         match py.detach(|| block_on(handle))? {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(counts)) => Ok(Some(counts)),
             Ok(Err(batch)) => Err(failure(py, Failure::Batch(batch))),
             Err(join) => Err(database_error(format!(
                 "the batch running in the background failed: {join}"
@@ -174,8 +178,9 @@ impl PyConnection {
         Ok(())
     }
 
-    /// Wait for the batch `submit_batch` sent; raise its error if it failed.
-    fn wait_batch(&self, py: Python<'_>) -> PyResult<()> {
+    /// Wait for the batch `submit_batch` sent; raise its error if it failed. Returns the
+    /// rows each of its statements affected, or None when no batch was running.
+    fn wait_batch(&self, py: Python<'_>) -> PyResult<Option<Vec<u64>>> {
         self.wait_inflight(py)
     }
 
@@ -214,8 +219,8 @@ impl PyConnection {
 
     /// Run statements in as few round trips as possible. A failure raises
     /// `BatchStatementError` with `.index` and `.statement` of the failing statement;
-    /// later statements are not sent.
-    fn execute_batch(&self, py: Python<'_>, statements: Vec<String>) -> PyResult<()> {
+    /// later statements are not sent. Returns the rows each statement affected.
+    fn execute_batch(&self, py: Python<'_>, statements: Vec<String>) -> PyResult<Vec<u64>> {
         self.call(py, move |c| {
             Box::pin(async move { Ok(c.execute_batch(&statements).await?) })
         })

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from .. import _native
@@ -77,6 +78,9 @@ class MigrationImpl:
         self.label: str | None = None
         # the labels of the batch now running in the background
         self._inflight: list[str | None] | None = None
+        # checks of a pending / running statement's row count, by its position in the batch
+        self._pending_checks: dict[int, Callable[[int], None]] = {}
+        self._inflight_checks: dict[int, Callable[[int], None]] = {}
 
     @property
     def executor_name(self) -> str:
@@ -103,19 +107,26 @@ class MigrationImpl:
 
     # -- statements -------------------------------------------------------------
 
-    def exec_sql(self, sql: str) -> int | None:
-        """Run (or, offline, write) one statement rendered by Rust."""
+    def exec_sql(self, sql: str, check_rowcount: Callable[[int], None] | None = None) -> None:
+        """Run (or, offline, write) one statement rendered by Rust.
+
+        ``check_rowcount`` gets the rows the statement affected, online: at once on
+        SQLAlchemy's connection, when its batch is done on the native one (``wait``).
+        """
         if self.as_sql:
             self._write(_native.offline_statement(sql))
-            return None
+            return
         if self.native is not None:
             # sent with the rest of the step's statements; see flush()
             self._echo(sql)
+            if check_rowcount is not None:
+                self._pending_checks[len(self._pending)] = check_rowcount
             self._pending.append(sql)
             self._pending_labels.append(self.label)
-            return None
+            return
         result = self.sa_connection.exec_driver_sql(sql)
-        return result.rowcount
+        if check_rowcount is not None:
+            check_rowcount(result.rowcount)
 
     def _echo(self, sql: str) -> None:
         if self._sql_log.isEnabledFor(logging.INFO):
@@ -137,6 +148,7 @@ class MigrationImpl:
         if self._pending:
             statements, self._pending = self._pending, []
             self._inflight, self._pending_labels = self._pending_labels, []
+            self._inflight_checks, self._pending_checks = self._pending_checks, {}
             self.native.submit_batch(statements)
 
     def sync(self) -> None:
@@ -147,8 +159,9 @@ class MigrationImpl:
     def wait(self) -> None:
         """Wait for the batch running in the background; raise its error, if any."""
         labels, self._inflight = self._inflight, None
+        checks, self._inflight_checks = self._inflight_checks, {}
         try:
-            self.native.wait_batch()
+            counts = self.native.wait_batch()
         except _native.DatabaseError as e:
             index = getattr(e, "index", None)
             label = labels[index] if labels and index is not None else None
@@ -157,6 +170,8 @@ class MigrationImpl:
             from ..util.exc import MigrationError
 
             raise MigrationError(f"{label} failed: {e}") from e
+        for index in sorted(checks):
+            checks[index](counts[index])
 
     def run_op(self, spec: dict[str, Any]) -> None:
         """Render an operation spec in Rust and run each statement."""
@@ -166,7 +181,8 @@ class MigrationImpl:
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
         """``op.execute`` / ``context.execute``: a string, ``text()`` or a Core construct."""
         if isinstance(sql, str) and not self.as_sql:
-            return self.exec_sql(sql)
+            self.exec_sql(sql)
+            return None
         return self.exec_construct(sql, execution_options)
 
     def exec_construct(
@@ -188,7 +204,8 @@ class MigrationImpl:
             compiled = construct.compile(
                 dialect=self.dialect, compile_kwargs={"literal_binds": True}
             )
-            return self.exec_sql(str(compiled))
+            self.exec_sql(str(compiled))
+            return None
         conn = self.sa_connection
         if execution_options:
             conn = conn.execution_options(**execution_options)
@@ -218,6 +235,7 @@ class MigrationImpl:
         if self.native is not None:
             self._pending.clear()
             self._pending_labels.clear()
+            self._pending_checks.clear()
             # rolling back anyway: the error that brought us here is the one to raise
             with contextlib.suppress(Exception):
                 self.wait()
