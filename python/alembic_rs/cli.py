@@ -255,7 +255,8 @@ class CommandLine:
             toml, ini = self._inis_from_config(options)
             cfg = Config(file_=ini, toml_file=toml, ini_section=options.name, cmd_opts=options)
         except util.CommandError as e:
-            util.err(str(e), quiet=bool(options.quiet))
+            # alembic raises these outside run_cmd: a traceback, exit status 1
+            util.messaging.fail(str(e), status=1, quiet=bool(options.quiet))
         self.run_cmd(cfg, options)
 
 

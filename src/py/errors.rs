@@ -130,11 +130,16 @@ pub fn config_error(py: Python<'_>, err: ConfigError) -> PyErr {
     }
 }
 
-/// Map a script-layer error to alembic's class: a missing script directory is a
-/// `CommandError`, a broken `file_template` Python's `KeyError`/`ValueError`/`TypeError`.
+/// Map a script-layer error: a missing script directory is alembic's `CommandError`, an
+/// unreadable path an `OSError`. A `file_template` that does not render dies in alembic
+/// with Python's `KeyError`/`ValueError`/`TypeError` (a traceback, status 1); it is a
+/// broken ini value, so it becomes a `ConfigFileError` with Python's text, which the CLI
+/// prints as `FAILED: <that text>` with status 1, as for the ini's other errors.
 pub fn script_error(py: Python<'_>, err: ScriptError) -> PyErr {
-    let class = err.python_exception();
-    raise_named(py, class, err.to_string())
+    match err {
+        ScriptError::FileTemplate(e) => raise(py, EXC, "ConfigFileError", (e.to_string(),)),
+        other => raise_named(py, other.python_exception(), other.to_string()),
+    }
 }
 
 /// Map a DDL rendering error: alembic's `CommandError` (`FAILED:` from the CLI), its
