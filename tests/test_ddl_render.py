@@ -16,6 +16,7 @@ from sqlalchemy.sql import column, table
 
 from alembic_rs import _native
 from alembic_rs.operations import spec
+from alembic_rs.util.exc import CommandError as OurCommandError
 
 DIALECTS = ["postgresql", "sqlite", "mysql", "mariadb"]
 
@@ -482,8 +483,9 @@ def _outcome(render, dialect, call):
         return "ok", render(dialect, call)
     except (NotImplementedError, sa.exc.CompileError, ValueError, TypeError) as e:
         return "error", type(e).__name__ if isinstance(e, NotImplementedError) else "error"
-    except CommandError:
-        return "error", "error"
+    except (CommandError, OurCommandError):
+        # alembic's refusal of the arguments: ours must be a CommandError too
+        return "error", "CommandError"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

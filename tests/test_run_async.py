@@ -414,7 +414,8 @@ def test_run_async_outside_a_greenlet(
     url = new_db()
     ini = write_project(tmp_path / "failing", async_url(url), env_py, [R1, R2_FAILS, R3])
     proc = upgrade("ours", ini, "async-env", async_url(url))
-    assert proc.returncode == 255  # alembic's exit status after FAILED
+    # alembic's process exits 1 there (SQLAlchemy's exception escapes)
+    assert proc.returncode == 1
     assert re.search(r"^FAILED: upgrade of revision r2 .* failed: ", proc.stdout, re.M)
     state = dump(url)
     if url.startswith("postgresql"):

@@ -276,7 +276,7 @@ def test_an_unreachable_url_fails_clearly_without_the_password(tmp_path: Path) -
         "    context.run_migrations()\n"
     )
     proc = run(ours_cmd(), ["upgrade", "head"], root)
-    assert proc.returncode == 255
+    assert proc.returncode == 1  # a database error: alembic's process exits 1 too
     assert proc.stdout.startswith(
         "FAILED: could not connect to 'postgresql://deployer:***@127.0.0.1:1/app'"
     ), proc.stdout + proc.stderr

@@ -7,7 +7,7 @@ from argparse import ArgumentParser, Namespace
 
 from . import __version__, command, util
 from .config import Config
-from .util.exc import ConfigFileError, MissingRevisionError
+from .util.exc import ConfigFileError, DatabaseFailure, MissingRevisionError
 
 # typing is imported only by type checkers: read commands start faster without it
 TYPE_CHECKING = False
@@ -206,8 +206,8 @@ class CommandLine:
                 *[getattr(options, k, None) for k in positional],
                 **{k: getattr(options, k, None) for k in kwarg},
             )
-        except ConfigFileError as e:
-            # alembic dies on these with configparser's traceback (status 1)
+        except (ConfigFileError, DatabaseFailure) as e:
+            # alembic dies on these with configparser's or SQLAlchemy's traceback (status 1)
             if options.raiseerr:
                 raise
             util.messaging.fail(str(e), status=1, **config.messaging_opts)
@@ -255,7 +255,8 @@ class CommandLine:
             toml, ini = self._inis_from_config(options)
             cfg = Config(file_=ini, toml_file=toml, ini_section=options.name, cmd_opts=options)
         except util.CommandError as e:
-            util.err(str(e), quiet=bool(options.quiet))
+            # alembic raises these outside run_cmd: a traceback, exit status 1
+            util.messaging.fail(str(e), status=1, quiet=bool(options.quiet))
         self.run_cmd(cfg, options)
 
 

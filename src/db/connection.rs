@@ -156,33 +156,52 @@ impl Connection {
     /// before it have run, though on PostgreSQL outside a transaction those of the same
     /// round trip are rolled back with it (an implicit transaction). Statements after it
     /// are not sent.
-    pub async fn execute_batch(&mut self, statements: &[String]) -> Result<(), BatchError> {
+    ///
+    /// Returns the rows each statement affected, in the order given (0 for those with
+    /// nothing but comments), so callers can check a version-table UPDATE as alembic does.
+    pub async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, BatchError> {
         let backend = self.backend;
+        let mut affected = vec![0; statements.len()];
         for chunk in batch::plan(statements, backend) {
-            let outcome: Result<(), (usize, sqlx::Error)> = with_driver!(self, c => {
-                Ok(run_counted(sqlx::raw_sql(AssertSqlSafe(chunk.sql.clone())).fetch_many(&mut *c)).await)
+            let outcome: Result<Vec<u64>, (usize, sqlx::Error)> = with_driver!(self, c => {
+                Ok(run_counted(
+                    sqlx::raw_sql(AssertSqlSafe(chunk.sql.clone())).fetch_many(&mut *c),
+                    |r| r.rows_affected(),
+                )
+                .await)
             })
             .map_err(|error| BatchError {
                 index: chunk.indexes[0],
                 statement: statements[chunk.indexes[0]].clone(),
                 error,
             })?;
-            if let Err((done, err)) = outcome {
-                // A syntax error stops PostgreSQL before it runs anything; its position
-                // in the text, not the count of finished statements, says which one.
-                let at = syntax_error_position(&err)
-                    .and_then(|p| chunk.statement_at_char(p))
-                    .unwrap_or(done);
-                let index = chunk.indexes[at.min(chunk.indexes.len() - 1)];
-                let statement = statements[index].clone();
-                return Err(BatchError {
-                    index,
-                    error: DbError::statement(&statement, err),
-                    statement,
-                });
+            let counts = match outcome {
+                Ok(counts) => counts,
+                Err((done, err)) => {
+                    // A syntax error stops PostgreSQL before it runs anything; its position
+                    // in the text, not the count of finished statements, says which one.
+                    let at = syntax_error_position(&err)
+                        .and_then(|p| chunk.statement_at_char(p))
+                        .unwrap_or(done);
+                    let index = chunk.indexes[at.min(chunk.indexes.len() - 1)];
+                    let statement = statements[index].clone();
+                    return Err(BatchError {
+                        index,
+                        error: DbError::statement(&statement, err),
+                        statement,
+                    });
+                }
+            };
+            if let [index] = chunk.indexes[..] {
+                // a statement sent alone may hold several (an inner `;`): its total
+                affected[index] = counts.iter().sum();
+            } else {
+                for (&index, n) in chunk.indexes.iter().zip(counts) {
+                    affected[index] = n;
+                }
             }
         }
-        Ok(())
+        Ok(affected)
     }
 
     /// Run a query and return its rows.
@@ -671,17 +690,21 @@ async fn drain<Q, R>(
 type ResultStream<'a, Q, R> =
     Pin<Box<dyn Stream<Item = Result<Either<Q, R>, sqlx::Error>> + Send + 'a>>;
 
-/// Drain a multi-statement result stream; on error, say how many statements completed.
-async fn run_counted<Q, R>(mut stream: ResultStream<'_, Q, R>) -> Result<(), (usize, sqlx::Error)> {
-    let mut done = 0;
+/// Drain a multi-statement result stream into the rows each statement affected; on
+/// error, say how many statements completed.
+async fn run_counted<Q, R>(
+    mut stream: ResultStream<'_, Q, R>,
+    rows_affected: impl Fn(&Q) -> u64,
+) -> Result<Vec<u64>, (usize, sqlx::Error)> {
+    let mut counts = Vec::new();
     while let Some(item) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
         match item {
-            Ok(Either::Left(_)) => done += 1,
+            Ok(Either::Left(r)) => counts.push(rows_affected(&r)),
             Ok(Either::Right(_)) => {}
-            Err(e) => return Err((done, e)),
+            Err(e) => return Err((counts.len(), e)),
         }
     }
-    Ok(())
+    Ok(counts)
 }
 
 /// A connection error naming the URL with its password hidden. The driver's message is

@@ -314,9 +314,7 @@ impl<'a> Apply<'a> {
                     .indexes
                     .iter()
                     .position(|i| i.index_name == d.index_name)
-                    .ok_or_else(|| {
-                        DdlError::Compile(format!("No such index: '{}'", d.index_name))
-                    })?;
+                    .ok_or_else(|| DdlError::Value(format!("No such index: '{}'", d.index_name)))?;
                 self.indexes.remove(pos);
             }
             Op::CreateForeignKey(AddConstraint { constraint, .. })
@@ -341,7 +339,7 @@ impl<'a> Apply<'a> {
 
     fn add_constraint(&mut self, k: &Constraint) -> Result<(), DdlError> {
         let Some(name) = constraint_name(k) else {
-            return Err(DdlError::Compile("Constraint must have a name".into()));
+            return Err(DdlError::Value("Constraint must have a name".into()));
         };
         if matches!(k, Constraint::PrimaryKey(_)) {
             self.unnamed
@@ -362,10 +360,10 @@ impl<'a> Apply<'a> {
     /// not there is left alone, as the new table only has it through the type anyway.
     fn drop_type_bound_constraint(&mut self, k: &Constraint) -> Result<(), DdlError> {
         let Some(name) = constraint_name(k) else {
-            return Err(DdlError::Compile("Constraint must have a name".into()));
+            return Err(DdlError::Value("Constraint must have a name".into()));
         };
         match self.drop_constraint(name) {
-            Err(DdlError::Compile(_)) => Ok(()),
+            Err(DdlError::Value(_)) => Ok(()),
             other => other,
         }
     }
@@ -382,7 +380,7 @@ impl<'a> Apply<'a> {
             }
         }
         let Some(pos) = self.named.iter().position(|(n, _)| n == name) else {
-            return Err(DdlError::Compile(format!("No such constraint: '{name}'")));
+            return Err(DdlError::Value(format!("No such constraint: '{name}'")));
         };
         let (_, st) = self.named.remove(pos);
         if let Constraint::PrimaryKey(pk) = &st.constraint {

@@ -89,6 +89,9 @@ pub enum DdlError {
     /// alembic refuses the arguments (`CommandError`).
     #[error("{0}")]
     Command(String),
+    /// alembic's own `ValueError` (batch mode: a constraint or index that is not there).
+    #[error("{0}")]
+    Value(String),
     /// A name that is not there, where alembic looks it up in a dict (`KeyError`).
     #[error("{0}")]
     Key(String),

@@ -12,38 +12,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
-use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyString, PyTuple};
 
 use crate::db::{self, Backend, BatchError, DbError, Value};
 use crate::runtime::{offline, version::VersionTable};
 
-create_exception!(
-    alembic_rs._native,
-    DatabaseError,
-    PyException,
-    "A native database operation failed."
-);
-create_exception!(
-    alembic_rs._native,
-    ConnectionError,
-    DatabaseError,
-    "Connecting failed, or the connection is closed."
-);
-create_exception!(
-    alembic_rs._native,
-    NotNativeError,
-    DatabaseError,
-    "The URL is not served by a native connection: use SQLAlchemy for it."
-);
-create_exception!(
-    alembic_rs._native,
-    BatchStatementError,
-    DatabaseError,
-    "A statement of execute_batch failed; `.index` and `.statement` name it."
-);
+use super::errors::{batch_error, database_error, db_error, identifier_error};
 
 /// How often a blocked call looks for Ctrl-C.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
@@ -67,42 +43,10 @@ impl From<BatchError> for Failure {
     }
 }
 
-/// The one place a `DbError` becomes a Python exception.
-fn db_error(py: Python<'_>, err: DbError) -> PyErr {
-    let message = err.to_string();
-    match err {
-        DbError::InvalidUrl { .. } | DbError::UnknownDialect(_) | DbError::InvalidParams(_) => {
-            PyValueError::new_err(message)
-        }
-        DbError::NotNative { .. } => NotNativeError::new_err(message),
-        DbError::Connect { .. } | DbError::Closed => ConnectionError::new_err(message),
-        DbError::Statement {
-            sql, code, number, ..
-        } => {
-            let e = DatabaseError::new_err(message);
-            let value = e.value(py);
-            // attributes for callers that want them; failing to set them is not fatal
-            let _ = value.setattr("sql", sql);
-            let _ = value.setattr("code", code);
-            let _ = value.setattr("errno", number);
-            e
-        }
-    }
-}
-
 fn failure(py: Python<'_>, f: Failure) -> PyErr {
     match f {
         Failure::Db(e) => db_error(py, e),
-        Failure::Batch(b) => {
-            let e = BatchStatementError::new_err(b.to_string());
-            let value = e.value(py);
-            let _ = value.setattr("index", b.index);
-            let _ = value.setattr("statement", b.statement);
-            if let DbError::Statement { code, .. } = b.error {
-                let _ = value.setattr("code", code);
-            }
-            e
-        }
+        Failure::Batch(b) => batch_error(py, b),
         Failure::Interrupted(e) => e,
     }
 }
@@ -124,6 +68,9 @@ fn block_on<F: Future>(fut: F) -> Result<F::Output, PyErr> {
 
 pub(super) type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + Send + 'c>>;
 
+/// A batch running on the runtime; it gives the rows each statement affected.
+type InflightBatch = JoinHandle<Result<Vec<u64>, BatchError>>;
+
 /// A native database connection opened from a SQLAlchemy URL.
 #[pyclass(module = "alembic_rs._native", name = "Connection", frozen)]
 pub struct PyConnection {
@@ -132,7 +79,7 @@ pub struct PyConnection {
     inner: Arc<tokio::sync::Mutex<db::Connection>>,
     /// A batch sent with `submit_batch`, still running on the runtime: it holds the
     /// connection's lock until it is done, and its outcome is collected by the next call.
-    inflight: Mutex<Option<JoinHandle<Result<(), BatchError>>>>,
+    inflight: Mutex<Option<InflightBatch>>,
     pub(super) backend: Backend,
 }
 
@@ -142,20 +89,21 @@ impl PyConnection {
         self.inner.blocking_lock()
     }
 
-    /// Wait for the batch `submit_batch` sent, and raise its error if it failed.
-    fn wait_inflight(&self, py: Python<'_>) -> PyResult<()> {
+    /// Wait for the batch `submit_batch` sent, and raise its error if it failed; return
+    /// the rows each of its statements affected (None when no batch was running).
+    fn wait_inflight(&self, py: Python<'_>) -> PyResult<Option<Vec<u64>>> {
         let handle = self
             .inflight
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         let Some(handle) = handle else {
-            return Ok(());
+            return Ok(None);
         };
         match py.detach(|| block_on(handle))? {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(counts)) => Ok(Some(counts)),
             Ok(Err(batch)) => Err(failure(py, Failure::Batch(batch))),
-            Err(join) => Err(DatabaseError::new_err(format!(
+            Err(join) => Err(database_error(format!(
                 "the batch running in the background failed: {join}"
             ))),
         }
@@ -230,8 +178,9 @@ impl PyConnection {
         Ok(())
     }
 
-    /// Wait for the batch `submit_batch` sent; raise its error if it failed.
-    fn wait_batch(&self, py: Python<'_>) -> PyResult<()> {
+    /// Wait for the batch `submit_batch` sent; raise its error if it failed. Returns the
+    /// rows each of its statements affected, or None when no batch was running.
+    fn wait_batch(&self, py: Python<'_>) -> PyResult<Option<Vec<u64>>> {
         self.wait_inflight(py)
     }
 
@@ -270,8 +219,8 @@ impl PyConnection {
 
     /// Run statements in as few round trips as possible. A failure raises
     /// `BatchStatementError` with `.index` and `.statement` of the failing statement;
-    /// later statements are not sent.
-    fn execute_batch(&self, py: Python<'_>, statements: Vec<String>) -> PyResult<()> {
+    /// later statements are not sent. Returns the rows each statement affected.
+    fn execute_batch(&self, py: Python<'_>, statements: Vec<String>) -> PyResult<Vec<u64>> {
         self.call(py, move |c| {
             Box::pin(async move { Ok(c.execute_batch(&statements).await?) })
         })
@@ -403,8 +352,8 @@ fn value_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
-fn backend_arg(dialect: &str) -> PyResult<Backend> {
-    Backend::from_str(dialect).map_err(|e| PyValueError::new_err(e.to_string()))
+fn backend_arg(py: Python<'_>, dialect: &str) -> PyResult<Backend> {
+    Backend::from_str(dialect).map_err(|e| db_error(py, e))
 }
 
 /// The SQL of one `alembic_version` operation, without terminator, exactly as alembic
@@ -421,42 +370,45 @@ fn version_table_sql(
     version: Option<&str>,
     to_version: Option<&str>,
 ) -> PyResult<String> {
-    let vt = VersionTable {
-        backend: backend_arg(dialect)?,
-        name: table.to_string(),
-        schema: schema.map(str::to_string),
-        pk,
-    };
-    let need = |v: Option<&str>, what: &str| {
-        v.map(str::to_string)
-            .ok_or_else(|| PyValueError::new_err(format!("'{action}' needs {what}")))
-    };
-    match action {
-        "create" => vt
-            .create_sql()
-            .map_err(|e| PyValueError::new_err(e.to_string())),
-        "insert" => Ok(vt.insert_sql(&need(version, "version")?)),
-        "update" => Ok(vt.update_sql(&need(version, "version")?, &need(to_version, "to_version")?)),
-        "delete" => Ok(vt.delete_sql(&need(version, "version")?)),
-        "delete_all" => Ok(vt.delete_all_sql()),
-        "select" => Ok(vt.select_sql()),
-        "drop" => Ok(vt.drop_sql()),
-        other => Err(PyValueError::new_err(format!(
-            "unknown version table action '{other}': expected create, insert, update, delete, delete_all, select or drop"
-        ))),
-    }
+    // (the GIL is held: a pyfunction has at most seven arguments, by clippy's count)
+    Python::attach(|py| {
+        let vt = VersionTable {
+            backend: backend_arg(py, dialect)?,
+            name: table.to_string(),
+            schema: schema.map(str::to_string),
+            pk,
+        };
+        let need = |v: Option<&str>, what: &str| {
+            v.map(str::to_string)
+                .ok_or_else(|| PyValueError::new_err(format!("'{action}' needs {what}")))
+        };
+        match action {
+            "create" => vt.create_sql().map_err(|e| identifier_error(py, e)),
+            "insert" => Ok(vt.insert_sql(&need(version, "version")?)),
+            "update" => {
+                Ok(vt.update_sql(&need(version, "version")?, &need(to_version, "to_version")?))
+            }
+            "delete" => Ok(vt.delete_sql(&need(version, "version")?)),
+            "delete_all" => Ok(vt.delete_all_sql()),
+            "select" => Ok(vt.select_sql()),
+            "drop" => Ok(vt.drop_sql()),
+            other => Err(PyValueError::new_err(format!(
+                "unknown version table action '{other}': expected create, insert, update, delete, delete_all, select or drop"
+            ))),
+        }
+    })
 }
 
 /// The text `--sql` mode writes when a transaction begins (`BEGIN;` and a blank line).
 #[pyfunction]
-fn offline_begin(dialect: &str) -> PyResult<String> {
-    Ok(offline::begin(backend_arg(dialect)?))
+fn offline_begin(py: Python<'_>, dialect: &str) -> PyResult<String> {
+    Ok(offline::begin(backend_arg(py, dialect)?))
 }
 
 /// The text `--sql` mode writes when a transaction commits (`COMMIT;` and a blank line).
 #[pyfunction]
-fn offline_commit(dialect: &str) -> PyResult<String> {
-    Ok(offline::commit(backend_arg(dialect)?))
+fn offline_commit(py: Python<'_>, dialect: &str) -> PyResult<String> {
+    Ok(offline::commit(backend_arg(py, dialect)?))
 }
 
 /// A statement as `--sql` mode writes it: tabs to spaces, stripped, `;`, blank line.
@@ -467,18 +419,13 @@ fn offline_statement(sql: &str) -> String {
 
 /// alembic's default `transactional_ddl` for the dialect.
 #[pyfunction]
-fn transactional_ddl(dialect: &str) -> PyResult<bool> {
-    Ok(offline::transactional_ddl(backend_arg(dialect)?))
+fn transactional_ddl(py: Python<'_>, dialect: &str) -> PyResult<bool> {
+    Ok(offline::transactional_ddl(backend_arg(py, dialect)?))
 }
 
 /// Add the database classes, exceptions and functions to `_native`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
     m.add_class::<PyConnection>()?;
-    m.add("DatabaseError", py.get_type::<DatabaseError>())?;
-    m.add("ConnectionError", py.get_type::<ConnectionError>())?;
-    m.add("NotNativeError", py.get_type::<NotNativeError>())?;
-    m.add("BatchStatementError", py.get_type::<BatchStatementError>())?;
     m.add_function(wrap_pyfunction!(version_table_sql, m)?)?;
     m.add_function(wrap_pyfunction!(offline_begin, m)?)?;
     m.add_function(wrap_pyfunction!(offline_commit, m)?)?;

@@ -15,9 +15,10 @@ use pyo3::types::{
 };
 
 use super::db::PyConnection;
+use super::errors::db_error;
+use crate::db::Backend;
 use crate::db::params::{self, ParamRef, ParamStyle};
 use crate::db::typed::{self, BoundResult, TypedValue};
-use crate::db::{Backend, DbError};
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
 
@@ -49,8 +50,8 @@ fn dbapi_execute<'py>(
     let (sql, values, cast) = match params {
         None => (sql.to_string(), Vec::new(), Vec::new()),
         Some(params) => {
-            let style: ParamStyle = paramstyle.parse().map_err(invalid)?;
-            let converted = params::convert(sql, style, backend).map_err(invalid)?;
+            let style: ParamStyle = paramstyle.parse().map_err(|e| db_error(py, e))?;
+            let converted = params::convert(sql, style, backend).map_err(|e| db_error(py, e))?;
             let values = converted
                 .params
                 .iter()
@@ -91,13 +92,9 @@ fn dbapi_execute<'py>(
 /// The text the user's DBAPI (of `paramstyle`) sends for a statement SQLAlchemy compiled
 /// for it: see [`params::sent_text`].
 #[pyfunction]
-fn dbapi_sent_text(sql: &str, paramstyle: &str) -> PyResult<String> {
-    let style: ParamStyle = paramstyle.parse().map_err(invalid)?;
-    params::sent_text(sql, style).map_err(invalid)
-}
-
-fn invalid(e: DbError) -> PyErr {
-    PyValueError::new_err(e.to_string())
+fn dbapi_sent_text(py: Python<'_>, sql: &str, paramstyle: &str) -> PyResult<String> {
+    let style: ParamStyle = paramstyle.parse().map_err(|e| db_error(py, e))?;
+    params::sent_text(sql, style).map_err(|e| db_error(py, e))
 }
 
 /// The value a placeholder names, from a mapping or a sequence.

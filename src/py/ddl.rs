@@ -1,18 +1,12 @@
 //! `_native.render_op` and friends: the DDL renderer for Python.
 
-use pyo3::exceptions::{PyKeyError, PyNotImplementedError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::ddl::{self, DdlError, Dialect, Preparer, RenderOptions};
+use crate::ddl::{self, Dialect, Preparer, RenderOptions};
 use crate::ops::Op;
 
-fn to_py(err: DdlError) -> PyErr {
-    match err {
-        DdlError::NotSupported(msg) => PyNotImplementedError::new_err(msg),
-        DdlError::Key(key) => PyKeyError::new_err(key),
-        other => PyValueError::new_err(other.to_string()),
-    }
-}
+use super::errors::ddl_error;
 
 /// Render one operation spec (JSON) for `dialect`; returns the statements, unterminated.
 ///
@@ -20,14 +14,19 @@ fn to_py(err: DdlError) -> PyErr {
 /// offline output (its paramstyle); without it the default driver's paramstyle decides.
 #[pyfunction]
 #[pyo3(signature = (spec_json, dialect, as_sql=true))]
-fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<String>> {
-    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+fn render_op(
+    py: Python<'_>,
+    spec_json: &str,
+    dialect: &str,
+    as_sql: bool,
+) -> PyResult<Vec<String>> {
+    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     let (op, double_percents) = parse_spec(spec_json)?;
     let opts = RenderOptions {
         as_sql,
         double_percents,
     };
-    ddl::render(&op, dialect, &opts).map_err(to_py)
+    ddl::render(&op, dialect, &opts).map_err(|e| ddl_error(py, e))
 }
 
 /// An operation spec (JSON) and the `double_percents` render option it may carry: how the
@@ -47,8 +46,8 @@ fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>)> {
 
 /// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).
 #[pyfunction]
-fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
-    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+fn batch_requires_recreate(py: Python<'_>, spec_json: &str, dialect: &str) -> PyResult<bool> {
+    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     match parse_spec(spec_json)?.0 {
         Op::BatchAlterTable(b) => Ok(ddl::requires_recreate(&b, dialect)),
         _ => Err(PyValueError::new_err("not a batch_alter_table spec")),
@@ -57,8 +56,8 @@ fn batch_requires_recreate(spec_json: &str, dialect: &str) -> PyResult<bool> {
 
 /// The reserved words the renderer quotes for `dialect`.
 #[pyfunction]
-fn reserved_words(dialect: &str) -> PyResult<Vec<&'static str>> {
-    let dialect = Dialect::from_name(dialect).map_err(to_py)?;
+fn reserved_words(py: Python<'_>, dialect: &str) -> PyResult<Vec<&'static str>> {
+    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     Ok(Preparer::reserved_words(dialect).to_vec())
 }
 

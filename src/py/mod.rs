@@ -15,6 +15,7 @@ mod session;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
     config::register(m)?;
     db::register(m)?;
     dbapi::register(m)?;

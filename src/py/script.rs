@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use super::errors::{command_error, revision_error};
+use super::errors::{command_error, revision_error, script_error};
 use crate::revision::heads::{HeadMaintainer, VersionAction};
 use crate::revision::{Node, RevIdent, Revision, RevisionError, RevisionMap, Step};
 use crate::script::{self, HeaderParse};
@@ -32,7 +32,7 @@ impl ScriptSet {
         let dirs: Vec<PathBuf> = dirs.into_iter().map(PathBuf::from).collect();
         let (loaded, warnings) = py
             .detach(|| script::load_version_locations(&dirs, recursive, sourceless))
-            .map_err(|e| command_error(py, e.to_string()))?;
+            .map_err(|e| script_error(py, e))?;
         let mut slots = Vec::with_capacity(loaded.len());
         for item in loaded {
             let path = item.item.path.to_string_lossy().into_owned();
@@ -545,7 +545,7 @@ fn revision_filename(
     };
     script::render_file_template(template, &tokens)
         .map(|name| format!("{name}.py"))
-        .map_err(|e| command_error(py, e.to_string()))
+        .map_err(|e| script_error(py, e))
 }
 
 /// Alembic's check of a revision id given with `--rev-id`.

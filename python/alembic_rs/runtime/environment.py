@@ -215,7 +215,7 @@ class EnvironmentContext:
                 log.debug("Executor: SQLAlchemy (no native connection: %s)", e)
                 return None
             # the message names the URL with its password hidden
-            raise util.CommandError(str(e)) from e
+            raise util.exc.DatabaseFailure(str(e)) from e
         if connection is not None:
             from .session import carry_session_state
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from .. import _native
@@ -83,6 +84,9 @@ class MigrationImpl:
         self.autobegin = False
         self._autocommit_depth = 0
         self._autocommit_restore: tuple[Any, Any] | None = None
+        # checks of a pending / running statement's row count, by its position in the batch
+        self._pending_checks: dict[int, Callable[[int], None]] = {}
+        self._inflight_checks: dict[int, Callable[[int], None]] = {}
 
     @property
     def executor_name(self) -> str:
@@ -109,20 +113,27 @@ class MigrationImpl:
 
     # -- statements -------------------------------------------------------------
 
-    def exec_sql(self, sql: str) -> int | None:
-        """Run (or, offline, write) one statement rendered by Rust."""
+    def exec_sql(self, sql: str, check_rowcount: Callable[[int], None] | None = None) -> None:
+        """Run (or, offline, write) one statement rendered by Rust.
+
+        ``check_rowcount`` gets the rows the statement affected, online: at once on
+        SQLAlchemy's connection, when its batch is done on the native one (``wait``).
+        """
         if self.as_sql:
             self._write(_native.offline_statement(sql))
-            return None
+            return
         if self.native is not None:
             self._autobegin()
             # sent with the rest of the step's statements; see flush()
             self._echo(sql)
+            if check_rowcount is not None:
+                self._pending_checks[len(self._pending)] = check_rowcount
             self._pending.append(sql)
             self._pending_labels.append(self.label)
-            return None
+            return
         result = self.sa_connection.exec_driver_sql(sql)
-        return result.rowcount
+        if check_rowcount is not None:
+            check_rowcount(result.rowcount)
 
     def _autobegin(self) -> None:
         if self.autobegin and not self._autocommit_depth and not self.native.in_transaction:
@@ -176,6 +187,7 @@ class MigrationImpl:
         if self._pending:
             statements, self._pending = self._pending, []
             self._inflight, self._pending_labels = self._pending_labels, []
+            self._inflight_checks, self._pending_checks = self._pending_checks, {}
             self.native.submit_batch(statements)
 
     def sync(self) -> None:
@@ -186,8 +198,9 @@ class MigrationImpl:
     def wait(self) -> None:
         """Wait for the batch running in the background; raise its error, if any."""
         labels, self._inflight = self._inflight, None
+        checks, self._inflight_checks = self._inflight_checks, {}
         try:
-            self.native.wait_batch()
+            counts = self.native.wait_batch()
         except _native.DatabaseError as e:
             index = getattr(e, "index", None)
             label = labels[index] if labels and index is not None else None
@@ -196,6 +209,8 @@ class MigrationImpl:
             from ..util.exc import MigrationError
 
             raise MigrationError(f"{label} failed: {e}") from e
+        for index in sorted(checks):
+            checks[index](counts[index])
 
     def run_op(self, spec: dict[str, Any]) -> None:
         """Render an operation spec in Rust and run each statement."""
@@ -207,7 +222,8 @@ class MigrationImpl:
         # alembic runs a string as text(): ':name' is a bind there and '\\:' a colon, so a
         # string with a colon takes that path too; without one, text() changes nothing
         if isinstance(sql, str) and not self.as_sql and ":" not in sql:
-            return self.exec_sql(sql)
+            self.exec_sql(sql)
+            return None
         return self.exec_construct(sql, execution_options)
 
     def exec_construct(
@@ -230,7 +246,8 @@ class MigrationImpl:
                 dialect=self.dialect, compile_kwargs={"literal_binds": True}
             )
             # what the user's DBAPI would send of it ('%%' is '%' for psycopg and PyMySQL)
-            return self.exec_sql(_native.dbapi_sent_text(str(compiled), self.dialect.paramstyle))
+            self.exec_sql(_native.dbapi_sent_text(str(compiled), self.dialect.paramstyle))
+            return None
         conn = self.sa_connection
         if execution_options:
             conn = conn.execution_options(**execution_options)
@@ -262,6 +279,7 @@ class MigrationImpl:
         if self.native is not None:
             self._pending.clear()
             self._pending_labels.clear()
+            self._pending_checks.clear()
             # rolling back anyway: the error that brought us here is the one to raise
             with contextlib.suppress(Exception):
                 self.wait()

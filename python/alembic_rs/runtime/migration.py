@@ -232,8 +232,6 @@ class MigrationContext:
         self._transaction: Any = None
         self._mock_bind: Any = None
         self._lock: tuple[str, str | None, str] | None = None
-        # what alembic_version must hold once the statements sent so far have run
-        self._expected_heads: list[str] | None = None
         if self.as_sql:
             self._in_external_transaction = False
         else:
@@ -386,36 +384,33 @@ class MigrationContext:
             return ()
         return tuple(row[0] for row in self.impl.query(self._version_sql("select")))
 
-    def _verify_version_table(self) -> None:
-        """Check alembic_version against the heads the run expects.
-
-        alembic checks that each version UPDATE/DELETE matched one row; batched
-        statements report no row counts, so the native executor checks the outcome
-        instead, before the transaction commits.
-        """
-        expected = self._expected_heads
-        if expected is None or self.as_sql or self.impl.native is None:
-            return
-        actual = sorted(row[0] for row in self.impl.query(self._version_sql("select")))
-        if actual != sorted(expected):
-            raise util.CommandError(
-                "Online migration expected version table '%s' to hold %s; it holds %s"
-                % (self.version_table, sorted(expected), actual)
-            )
-
     def _apply_version_actions(self, actions: list[tuple[str, str | None, str | None]]) -> None:
+        # alembic trusts a driver's row count only where the dialect says it is sane;
+        # the native drivers' counts always are
+        counted = self.impl.native is not None or getattr(
+            self.dialect, "supports_sane_rowcount", True
+        )
         for action, version, to in actions:
-            rows = self.impl.exec_sql(self._version_sql(action, version, to))
-            if action in ("update", "delete") and rows is not None and rows != 1:
+            check = None
+            if not counted:
+                pass
+            elif action == "update":
+                check = self._expect_one_row(f"updating '{version}' to '{to}'")
+            elif action == "delete":
+                check = self._expect_one_row(f"deleting '{version}'")
+            self.impl.exec_sql(self._version_sql(action, version, to), check)
+
+    def _expect_one_row(self, doing: str) -> Callable[[int], None]:
+        """alembic's check that a version UPDATE/DELETE matched exactly one row."""
+
+        def check(rowcount: int) -> None:
+            if rowcount != 1:
                 raise util.CommandError(
-                    "Online migration expected to match one row when %s '%s' in '%s'; %d found"
-                    % (
-                        "deleting" if action == "delete" else "updating",
-                        version,
-                        self.version_table,
-                        rows,
-                    )
+                    "Online migration expected to match one row when %s in '%s'; %d found"
+                    % (doing, self.version_table, rowcount)
                 )
+
+        return check
 
     # -- transactions ------------------------------------------------------------------
 
@@ -454,10 +449,12 @@ class MigrationContext:
         return _NativeTransaction(self)
 
     def _end_native(self, commit: bool) -> None:
-        """End the native transaction: the version table is checked before a commit."""
+        """End the native transaction; before a commit, what is pending runs and is checked."""
         if commit:
             try:
-                self._verify_version_table()
+                # the batch's errors and version-row checks surface here, before COMMIT
+                if self.impl.native is not None:
+                    self.impl.sync()
             except BaseException:
                 self.impl.rollback()
                 raise
@@ -567,7 +564,6 @@ class MigrationContext:
             if self.impl.native is not None:
                 # the last statements go now, even if env.py never ends a transaction
                 self.impl.sync()
-                self._verify_version_table()
         finally:
             if self.as_sql:
                 self.output_buffer.flush()
@@ -583,7 +579,6 @@ class MigrationContext:
                 if self.as_sql:
                     self.impl.static_output("-- Running %s" % (step.short_log,))
                 current = self._run_step(step, kw, current)
-                self._expected_heads = current
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step.info, heads=set(current), run_args=kw)
 

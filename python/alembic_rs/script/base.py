@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 _DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
+# an alembic 0.1 file: no `revision` variable, the id is the file name
+_LEGACY_REV = re.compile(r"([a-f0-9]+)\.py$")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -185,15 +188,20 @@ class ScriptDirectory:
     def _import_fallback(self, scan: Any, path: Path) -> None:
         """Import a revision file whose header is not plain literals."""
         module = load_python_file(path.parent, path.name)
+        revision = getattr(module, "revision", None)
         if not hasattr(module, "revision"):
-            raise util.CommandError(
-                f"Could not determine revision id from filename {path.name}. "
-                "Be sure the 'revision' variable is declared inside the script."
-            )
+            legacy = _LEGACY_REV.match(path.name)
+            if not legacy:
+                raise util.CommandError(
+                    f"Could not determine revision id from filename {path.name}. "
+                    "Be sure the 'revision' variable is declared inside the script "
+                    "(please see 'Upgrading from Alembic 0.1 to 0.2' in the documentation)."
+                )
+            revision = legacy.group(1)
         doc = (module.__doc__ or "").strip()
         scan.add(
             str(path),
-            module.revision,
+            revision,
             _as_list(getattr(module, "down_revision", None)),
             _as_list(getattr(module, "branch_labels", None)),
             _as_list(getattr(module, "depends_on", None)),

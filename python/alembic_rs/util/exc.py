@@ -17,7 +17,15 @@ class ConfigFileError(CommandError):
     """A broken ``alembic.ini`` / ``pyproject.toml``; the message names the file and key."""
 
 
-class MigrationError(CommandError):
+class DatabaseFailure(CommandError):
+    """The database refused a statement or could not be reached.
+
+    alembic lets SQLAlchemy's exception escape there (a traceback, exit status 1); the CLI
+    prints ``FAILED: <message>`` and exits 1 as well.
+    """
+
+
+class MigrationError(DatabaseFailure):
     """A migration step failed; the message names the revision, its file and the statement."""
 
 
