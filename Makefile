@@ -4,7 +4,8 @@ PY := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help venv build-dev build-release test test-rust test-python lint fmt bench demo
+.PHONY: help venv build-dev build-release test test-rust test-python lint actionlint fmt bench demo \
+	wheel-check
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -39,6 +40,10 @@ lint: build-dev ## cargo fmt/clippy and ruff, all must be clean
 	$(VENV)/bin/ruff format --check python tests bench
 	$(PY) -m mypy
 	$(PY) -m mypy.stubtest alembic_rs._native
+	$(VENV)/bin/actionlint
+
+actionlint: venv ## check the GitHub Actions workflows (.github/workflows)
+	$(VENV)/bin/actionlint
 
 fmt: venv ## format Rust and Python sources
 	cargo fmt
@@ -46,6 +51,9 @@ fmt: venv ## format Rust and Python sources
 
 bench: build-release ## alembic-rs vs alembic on the same work, ratios printed (release build)
 	$(PY) bench/run.py --proxy
+
+wheel-check: venv ## release abi3 wheel, installed in a fresh venv of each pyenv Python: smoke test + demo
+	$(PY) tests/wheel_check.py
 
 demo: build-dev ## migrate the sample project on an embedded PostgreSQL (pgvector included)
 	$(PY) alembic/demo.py

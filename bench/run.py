@@ -1,6 +1,6 @@
 """Run every benchmark: alembic-rs against alembic on the same work, ratios printed.
 
-    python bench/run.py            # read commands, then the runtime (--sql, online, floor)
+    python bench/run.py            # read commands, the runtime (--sql, online, floor), data
     python bench/run.py --proxy    # also the online upgrade through a 5 ms latency proxy
 
 The Python flags that slow every tool alike in some shells (PYTHONUNBUFFERED,
@@ -27,6 +27,7 @@ def main() -> None:
     runs = [
         [sys.executable, str(HERE / "bench_read.py")],
         [sys.executable, str(HERE / "bench_runtime.py")],
+        [sys.executable, str(HERE / "bench_data.py")],
     ]
     if "--proxy" in sys.argv[1:]:
         runs.append([sys.executable, str(HERE / "bench_runtime.py"), "--proxy"])

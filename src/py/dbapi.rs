@@ -7,11 +7,11 @@
 //! `tzinfo` for `timestamptz`), `timedelta`, `UUID`, parsed JSON, lists for arrays.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDate, PyDateAccess, PyDateTime, PyDelta, PyDeltaAccess, PyDict,
-    PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTime, PyTimeAccess, PyTuple,
-    PyTzInfo,
+    PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList,
+    PyMapping, PySequence, PyString, PyTime, PyTuple, PyTzInfo,
 };
 
 use super::db::PyConnection;
@@ -21,6 +21,9 @@ use crate::db::params::{self, ParamRef, ParamStyle};
 use crate::db::typed::{self, BoundResult, TypedValue};
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
+
+/// `date(1970, 1, 1).toordinal()`: our day numbers count from 1970, Python's from year 1.
+const ORDINAL_OF_1970: i64 = 719_163;
 
 /// What one statement gives back to the adapter's cursor.
 type Outcome<'py> = (
@@ -158,48 +161,36 @@ fn to_typed(py: Python<'_>, v: &Bound<'_, PyAny>, backend: Backend) -> PyResult<
     if let Ok(b) = v.cast::<PyByteArray>() {
         return Ok(TypedValue::Bytes(b.to_vec()));
     }
-    if let Ok(dt) = v.cast::<PyDateTime>() {
-        let days = typed::days_from_civil(i64::from(dt.get_year()), dt.get_month(), dt.get_day());
-        let micros = days * USECS_PER_DAY
-            + time_micros(
-                dt.get_hour(),
-                dt.get_minute(),
-                dt.get_second(),
-                dt.get_microsecond(),
-            );
-        let offset = v.call_method0("utcoffset")?;
+    // The fields are read by attribute (interned names) rather than with pyo3's
+    // PyDateAccess & co: under the limited API (abi3) those call each field's descriptor
+    // through `__get__`, several times the cost of a getattr.
+    if v.cast::<PyDateTime>().is_ok() {
+        let micros = days_of(v)? * USECS_PER_DAY + clock_micros(v)?;
+        let offset = v.call_method0(intern!(py, "utcoffset"))?;
         return Ok(if offset.is_none() {
             TypedValue::Timestamp(micros)
         } else {
-            TypedValue::TimestampTz(micros - delta_micros(offset.cast::<PyDelta>()?))
+            TypedValue::TimestampTz(micros - delta_micros(&offset)?)
         });
     }
-    if let Ok(d) = v.cast::<PyDate>() {
-        let days = typed::days_from_civil(i64::from(d.get_year()), d.get_month(), d.get_day());
-        return Ok(TypedValue::Date(days as i32));
+    if v.cast::<PyDate>().is_ok() {
+        return Ok(TypedValue::Date(days_of(v)? as i32));
     }
-    if let Ok(t) = v.cast::<PyTime>() {
-        let micros = time_micros(
-            t.get_hour(),
-            t.get_minute(),
-            t.get_second(),
-            t.get_microsecond(),
-        );
-        let offset = v.call_method0("utcoffset")?;
+    if v.cast::<PyTime>().is_ok() {
+        let micros = clock_micros(v)?;
+        let offset = v.call_method0(intern!(py, "utcoffset"))?;
         return Ok(if offset.is_none() {
             TypedValue::Time(micros)
         } else {
-            TypedValue::TimeTz(
-                micros,
-                (delta_micros(offset.cast::<PyDelta>()?) / 1_000_000) as i32,
-            )
+            TypedValue::TimeTz(micros, (delta_micros(&offset)? / 1_000_000) as i32)
         });
     }
-    if let Ok(d) = v.cast::<PyDelta>() {
+    if v.cast::<PyDelta>().is_ok() {
+        let (days, seconds, us) = delta_fields(v)?;
         return Ok(TypedValue::Interval {
             months: 0,
-            days: d.get_days(),
-            micros: i64::from(d.get_seconds()) * 1_000_000 + i64::from(d.get_microseconds()),
+            days: days as i32,
+            micros: seconds * 1_000_000 + us,
         });
     }
     if v.is_instance(&py.import("decimal")?.getattr("Decimal")?)? {
@@ -238,14 +229,40 @@ fn to_typed(py: Python<'_>, v: &Bound<'_, PyAny>, backend: Backend) -> PyResult<
     )))
 }
 
-fn time_micros(h: u8, m: u8, s: u8, us: u32) -> i64 {
-    (i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)) * 1_000_000 + i64::from(us)
+/// An integer attribute of a date, time or timedelta.
+fn int_attr(v: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<i64> {
+    v.getattr(name)?.extract()
 }
 
-fn delta_micros(d: &Bound<'_, PyDelta>) -> i64 {
-    i64::from(d.get_days()) * USECS_PER_DAY
-        + i64::from(d.get_seconds()) * 1_000_000
-        + i64::from(d.get_microseconds())
+/// Days since 1970-01-01 of a `date` or `datetime`.
+fn days_of(v: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let ordinal: i64 = v.call_method0(intern!(v.py(), "toordinal"))?.extract()?;
+    Ok(ordinal - ORDINAL_OF_1970)
+}
+
+/// Microseconds since midnight of a `time` or `datetime`.
+fn clock_micros(v: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let py = v.py();
+    let h = int_attr(v, intern!(py, "hour"))?;
+    let m = int_attr(v, intern!(py, "minute"))?;
+    let s = int_attr(v, intern!(py, "second"))?;
+    let us = int_attr(v, intern!(py, "microsecond"))?;
+    Ok((h * 3600 + m * 60 + s) * 1_000_000 + us)
+}
+
+/// A `timedelta`'s `(days, seconds, microseconds)`.
+fn delta_fields(d: &Bound<'_, PyAny>) -> PyResult<(i64, i64, i64)> {
+    let py = d.py();
+    Ok((
+        int_attr(d, intern!(py, "days"))?,
+        int_attr(d, intern!(py, "seconds"))?,
+        int_attr(d, intern!(py, "microseconds"))?,
+    ))
+}
+
+fn delta_micros(d: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let (days, seconds, us) = delta_fields(d)?;
+    Ok(days * USECS_PER_DAY + seconds * 1_000_000 + us)
 }
 
 /// A result cell as the Python value SQLAlchemy's drivers give.

@@ -111,6 +111,8 @@ _render_drop_table_comment = renderers.dispatch_for(ops.DropTableCommentOp)(
     _missing("_render_drop_table_comment", "drop_table_comment")
 )
 _render_column = _missing("_render_column", "columns")
+# pytest-alembic imports this at import time; it renders a whole upgrade()/downgrade() body
+_render_cmd_body = _missing("_render_cmd_body", "migration bodies")
 _repr_type = _missing("_repr_type", "column types")
 _render_server_default = _missing("_render_server_default", "server defaults")
 _render_constraint = _missing("_render_constraint", "constraints")
