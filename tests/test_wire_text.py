@@ -102,6 +102,40 @@ items = sa.table(
     sa.column("tag", sa.String),
 )
 
+
+def add_rows_and_view(t):
+    """The rows and the view every dialect gets, through each way SQL reaches the database."""
+    op.bulk_insert(
+        t,
+        [
+            {{"id": 10, "code": "10%", "note": TRICKY, "pct": 1}},
+            {{"id": 11, "code": "x%%y", "note": "%(note)s :note ?", "pct": 2}},
+            {{"id": 12, "code": "a\\\\b", "note": "it's \\"quoted\\" $$ body $$", "pct": 3}},
+        ],
+    )
+    op.execute(
+        "INSERT INTO items (id, code, note, pct)"
+        " VALUES (1, '50%', 'plain %% and % and a:b and ? and $1 and ::cast', 7 % 3)"
+    )
+    op.execute(
+        sa.text(
+            "INSERT INTO items (id, code, note, pct) VALUES (2, '50%x',"
+            " 'text %% and % and %(name)s and %s and \\\\:esc and ? and $1', 7 % 4)"
+        )
+    )
+    op.execute(
+        sa.text("INSERT INTO items (id, code, note, pct) VALUES (:id, :code, :note, 7 % 5)")
+        .bindparams(id=3, code="5%", note=TRICKY)
+    )
+    op.execute(items.insert().values(id=4, code="4%", note=TRICKY, pct=4))
+    op.execute(
+        sa.text(
+            "CREATE VIEW v_pct AS SELECT id, pct % 2 AS odd, code LIKE '50%' AS fifty,"
+            " 'v %% lit' AS lit FROM items"
+        )
+    )
+
+
 '''
 
 # -- one revision of schema, one of data, per dialect --------------------------------------
@@ -127,35 +161,7 @@ def upgrade():
     op.add_column("items", sa.Column("tag", sa.String(20), server_default="5%"))
     op.alter_column("items", "pct", comment="percent %, :x, ?, %(y)s")
     op.create_index("ix_items_expr", "items", [sa.text("(code || '%')")])
-    op.bulk_insert(
-        t,
-        [
-            {"id": 10, "code": "10%", "note": TRICKY, "pct": 1},
-            {"id": 11, "code": "x%%y", "note": "%(note)s :note ?", "pct": 2},
-            {"id": 12, "code": "a\\\\b", "note": "it's \\"quoted\\" $$ body $$", "pct": 3},
-        ],
-    )
-    op.execute(
-        "INSERT INTO items (id, code, note, pct)"
-        " VALUES (1, '50%', 'plain %% and % and a:b and ? and $1 and ::cast', 7 % 3)"
-    )
-    op.execute(
-        sa.text(
-            "INSERT INTO items (id, code, note, pct) VALUES (2, '50%x',"
-            " 'text %% and % and %(name)s and %s and \\\\:esc and ? and $1', 7 % 4)"
-        )
-    )
-    op.execute(
-        sa.text("INSERT INTO items (id, code, note, pct) VALUES (:id, :code, :note, 7 % 5)")
-        .bindparams(id=3, code="5%", note=TRICKY)
-    )
-    op.execute(items.insert().values(id=4, code="4%", note=TRICKY, pct=4))
-    op.execute(
-        sa.text(
-            "CREATE VIEW v_pct AS SELECT id, pct % 2 AS odd, code LIKE '50%' AS fifty,"
-            " 'v %% lit' AS lit FROM items"
-        )
-    )
+    add_rows_and_view(t)
     op.execute(
         sa.text(
             """CREATE FUNCTION pct_label(a integer, b integer) RETURNS text AS $$
@@ -211,35 +217,7 @@ def upgrade():
     op.alter_column(
         "items", "pct", existing_type=sa.Integer, comment="percent %, :x, ?, %(y)s"
     )
-    op.bulk_insert(
-        t,
-        [
-            {"id": 10, "code": "10%", "note": TRICKY, "pct": 1},
-            {"id": 11, "code": "x%%y", "note": "%(note)s :note ?", "pct": 2},
-            {"id": 12, "code": "a\\\\b", "note": "it's \\"quoted\\" $$ body $$", "pct": 3},
-        ],
-    )
-    op.execute(
-        "INSERT INTO items (id, code, note, pct)"
-        " VALUES (1, '50%', 'plain %% and % and a:b and ? and $1', 7 % 3)"
-    )
-    op.execute(
-        sa.text(
-            "INSERT INTO items (id, code, note, pct) VALUES (2, '50%x',"
-            " 'text %% and % and %(name)s and %s and \\\\:esc and ? and $1', 7 % 4)"
-        )
-    )
-    op.execute(
-        sa.text("INSERT INTO items (id, code, note, pct) VALUES (:id, :code, :note, 7 % 5)")
-        .bindparams(id=3, code="5%", note=TRICKY)
-    )
-    op.execute(items.insert().values(id=4, code="4%", note=TRICKY, pct=4))
-    op.execute(
-        sa.text(
-            "CREATE VIEW v_pct AS SELECT id, pct % 2 AS odd, code LIKE '50%' AS fifty,"
-            " 'v %% lit' AS lit FROM items"
-        )
-    )
+    add_rows_and_view(t)
     op.execute(
         sa.text(
             "CREATE FUNCTION pct_label(a INT, b INT) RETURNS VARCHAR(40)"
@@ -272,35 +250,7 @@ def upgrade():
     )
     op.add_column("items", sa.Column("tag", sa.String(20), server_default="5%"))
     op.create_index("ix_items_expr", "items", [sa.text("(code || '%')")])
-    op.bulk_insert(
-        t,
-        [
-            {"id": 10, "code": "10%", "note": TRICKY, "pct": 1},
-            {"id": 11, "code": "x%%y", "note": "%(note)s :note ?", "pct": 2},
-            {"id": 12, "code": "a\\\\b", "note": "it's \\"quoted\\" $$ body $$", "pct": 3},
-        ],
-    )
-    op.execute(
-        "INSERT INTO items (id, code, note, pct)"
-        " VALUES (1, '50%', 'plain %% and % and a:b and ? and $1', 7 % 3)"
-    )
-    op.execute(
-        sa.text(
-            "INSERT INTO items (id, code, note, pct) VALUES (2, '50%x',"
-            " 'text %% and % and %(name)s and %s and \\\\:esc and ? and $1', 7 % 4)"
-        )
-    )
-    op.execute(
-        sa.text("INSERT INTO items (id, code, note, pct) VALUES (:id, :code, :note, 7 % 5)")
-        .bindparams(id=3, code="5%", note=TRICKY)
-    )
-    op.execute(items.insert().values(id=4, code="4%", note=TRICKY, pct=4))
-    op.execute(
-        sa.text(
-            "CREATE VIEW v_pct AS SELECT id, pct % 2 AS odd, code LIKE '50%' AS fifty,"
-            " 'v %% lit' AS lit FROM items"
-        )
-    )
+    add_rows_and_view(t)
     op.execute(
         sa.text(
             "CREATE TRIGGER trg_items AFTER UPDATE OF pct ON items BEGIN"
