@@ -17,7 +17,9 @@ fn to_py(err: DdlError) -> PyErr {
 /// Render one operation spec (JSON) for `dialect`; returns the statements, unterminated.
 ///
 /// The spec may carry `"double_percents": bool`, whether the run's dialect doubles `%` in
-/// offline output (its paramstyle); without it the default driver's paramstyle decides.
+/// offline output (its paramstyle), and `"dialect_flags"`, what the run's dialect instance
+/// says about version-dependent details ([`ddl::DialectFlags`]); without them the defaults
+/// of the named dialect decide.
 #[pyfunction]
 #[pyo3(signature = (spec_json, dialect, as_sql=true))]
 fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<String>> {
@@ -25,15 +27,22 @@ fn render_op(spec_json: &str, dialect: &str, as_sql: bool) -> PyResult<Vec<Strin
     let invalid =
         |e: serde_json::Error| PyValueError::new_err(format!("invalid operation spec: {e}"));
     let mut spec: serde_json::Value = serde_json::from_str(spec_json).map_err(invalid)?;
-    // how the run's dialect treats `%` travels with the spec: the caller knows only its name
-    let double_percents = spec
-        .as_object_mut()
-        .and_then(|o| o.remove("double_percents"))
-        .and_then(|v| v.as_bool());
+    // how the run's dialect renders travels with the spec: the caller knows only its name
+    let object = spec.as_object_mut();
+    let (double_percents, flags) = match object {
+        Some(o) => (o.remove("double_percents"), o.remove("dialect_flags")),
+        None => (None, None),
+    };
+    let double_percents = double_percents.and_then(|v| v.as_bool());
+    let flags = flags
+        .map(serde_json::from_value::<ddl::DialectFlags>)
+        .transpose()
+        .map_err(invalid)?;
     let op: Op = serde_json::from_value(spec).map_err(invalid)?;
     let opts = RenderOptions {
         as_sql,
         double_percents,
+        flags,
     };
     ddl::render(&op, dialect, &opts).map_err(to_py)
 }

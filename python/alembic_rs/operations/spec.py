@@ -37,6 +37,7 @@ __all__ = [
     "create_table",
     "create_table_comment",
     "create_unique_constraint",
+    "dialect_flags",
     "drop_column",
     "drop_constraint",
     "drop_index",
@@ -63,8 +64,36 @@ def to_json(spec: Mapping[str, Any]) -> str:
     return json.dumps(spec, ensure_ascii=False)
 
 
+# per DDL compiler class: whether it writes INHERITS with inner spaces
+_PADDED_INHERITS: dict[type, bool] = {}
+
+
+def _padded_inherits(d: Dialect) -> bool:
+    """Whether the compiler writes ``INHERITS ( a )`` (SQLAlchemy 2.0) or ``INHERITS (a)``."""
+    cls = d.ddl_compiler
+    if cls not in _PADDED_INHERITS:
+        t = sa.Table("t", sa.MetaData(), postgresql_inherits="a")
+        _PADDED_INHERITS[cls] = "( a )" in _ddl_compiler(d).post_create_table(t)
+    return _PADDED_INHERITS[cls]
+
+
+def dialect_flags(d: Dialect) -> dict[str, bool]:
+    """What the run's dialect instance says about rendering details that vary with the server's
+    settings and between SQLAlchemy 2.0 and 2.1, read off the installed SQLAlchemy
+    (``DialectFlags`` on the Rust side)."""
+    return {
+        # PostgreSQL: standard_conforming_strings off, or never connected under 2.0;
+        # MySQL: sql_mode without NO_BACKSLASH_ESCAPES
+        "backslash_escapes": bool(getattr(d, "_backslash_escapes", False)),
+        # MySQL: a server (or, under 2.1, an unconnected dialect) that takes DEFAULT (expr)
+        "default_function_parens": bool(getattr(d, "_support_default_function", False)),
+        "padded_inherits": d.name == "postgresql" and _padded_inherits(d),
+    }
+
+
 def _op_spec(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Mark the spec with whether the dialect doubles ``%`` in offline output.
+    """Mark the spec with how the run's dialect renders: whether it doubles ``%`` in offline
+    output, and its ``dialect_flags``.
 
     SQLAlchemy doubles every ``%`` only for ``format``/``pyformat`` paramstyles; an env.py
     with ``dialect_opts={"paramstyle": "named"}`` (alembic's templates) gets them single.
@@ -75,6 +104,7 @@ def _op_spec(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]
         d = get_dialect(dialect)
         spec = fn(d, *args, **kw)
         spec["double_percents"] = bool(d.identifier_preparer._double_percents)
+        spec["dialect_flags"] = dialect_flags(d)
         return spec
 
     return wrapper
@@ -286,7 +316,7 @@ def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
     if col.computed is not None:
         computed = {
             "sqltext": _ddl_expr(d, col.computed.sqltext),
-            "persisted": col.computed.persisted,
+            "persisted": _persisted(d, col.computed.persisted),
         }
     identity = None
     if col.identity is not None and d.supports_identity_columns:
@@ -315,6 +345,19 @@ def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
         "constraints": [_constraint(d, c) for c in _sorted(col.constraints)],
         "sqlite_autoincrement": _sqlite_inline_pk(d, col),
     }
+
+
+def _persisted(d: Dialect, persisted: bool | None) -> bool | None:
+    """A computed column's ``persisted`` as the dialect takes it: PostgreSQL before 18 (and
+    SQLAlchemy 2.0, which knows no virtual columns there) stores every generated column."""
+    if d.name != "postgresql" or getattr(d, "supports_virtual_generated_columns", False):
+        return persisted
+    if persisted is False:
+        raise sa.exc.CompileError(
+            "PostrgreSQL computed columns do not support 'virtual' persistence; set the "
+            "'persisted' flag to None or True for PostgreSQL support."
+        )
+    return True
 
 
 def _sorted(items: Iterable[Any]) -> list[Any]:
@@ -485,6 +528,7 @@ def create_table_with_table(
         "if_not_exists": bool(if_not_exists),
         "before_create": _before_create(d, t),
         "double_percents": bool(d.identifier_preparer._double_percents),
+        "dialect_flags": dialect_flags(d),
         **_table_options(d, t),
     }
     return spec, t
@@ -551,7 +595,7 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
                 "inherits": list(inherits or ()),
                 "partition_by": o["partition_by"] or None,
                 "using": o["using"] or None,
-                "with": _pg_with(o["with"]),
+                "with": _pg_with(o.get("with")),
                 "with_oids": o["with_oids"],
                 "on_commit": o["on_commit"] or None,
                 "tablespace": o["tablespace"] or None,
