@@ -165,5 +165,12 @@ def run_in_worker(func, args, kwargs=None) -> Any: ...
 def transactional_ddl(dialect) -> Any: ...
 def verify_rev_id(revision) -> Any: ...
 def version_table_sql(
-    dialect, action, table="alembic_version", schema=None, pk=True, version=None, to_version=None
+    dialect,
+    action,
+    table="alembic_version",
+    schema=None,
+    pk=True,
+    version=None,
+    to_version=None,
+    returning=None,
 ) -> Any: ...
