@@ -184,7 +184,8 @@ def _deferrability(c: Any) -> dict[str, Any]:
 def _pg_opt(d: Dialect, obj: Any, key: str, default: Any = None) -> Any:
     if d.name != "postgresql":
         return default
-    return obj.dialect_options["postgresql"][key]
+    # .get: an option this SQLAlchemy release does not know was never given
+    return obj.dialect_options["postgresql"].get(key, default)
 
 
 def _fk_target(fk: sa.ForeignKey) -> tuple[str | None, str, str | None]:
@@ -210,7 +211,8 @@ def _constraint(d: Dialect, c: Any) -> dict[str, Any]:
             **_deferrability(c),
         }
         if d.name in ("mysql", "mariadb"):
-            spec["mysql_using"] = c.dialect_options["mysql"]["using"]
+            # as SQLAlchemy's compiler reads it: MariaDB's own option, else MySQL's
+            spec["mysql_using"] = c.get_dialect_option(d, "using", deprecated_fallback="mysql")
         return spec
     if isinstance(c, sa.ForeignKeyConstraint):
         targets = [_fk_target(fk) for fk in c.elements]
@@ -393,19 +395,19 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
     }
     if d.name == "postgresql":
         opts = idx.dialect_options["postgresql"]
-        where = opts["where"]
-        with_ = _pg_with(opts["with"])
+        where = opts.get("where")
+        with_ = _pg_with(opts.get("with"))
         spec.update(
-            postgresql_using=opts["using"] or None,
+            postgresql_using=opts.get("using") or None,
             postgresql_where=_ddl_expr(d, where) if where is not None else None,
             postgresql_include=[
-                c if isinstance(c, str) else c.name for c in (opts["include"] or ())
+                c if isinstance(c, str) else c.name for c in (opts.get("include") or ())
             ],
-            postgresql_concurrently=bool(opts["concurrently"]),
-            postgresql_ops=dict(opts["ops"] or {}),
-            postgresql_nulls_not_distinct=opts["nulls_not_distinct"],
+            postgresql_concurrently=bool(opts.get("concurrently")),
+            postgresql_ops=dict(opts.get("ops") or {}),
+            postgresql_nulls_not_distinct=opts.get("nulls_not_distinct"),
             postgresql_with=with_,
-            postgresql_tablespace=opts["tablespace"],
+            postgresql_tablespace=opts.get("tablespace"),
         )
     elif d.name == "sqlite":
         where = idx.dialect_options["sqlite"]["where"]
@@ -593,12 +595,12 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
         return {
             "postgresql_options": {
                 "inherits": list(inherits or ()),
-                "partition_by": o["partition_by"] or None,
-                "using": o["using"] or None,
+                "partition_by": o.get("partition_by") or None,
+                "using": o.get("using") or None,
                 "with": _pg_with(o.get("with")),
-                "with_oids": o["with_oids"],
-                "on_commit": o["on_commit"] or None,
-                "tablespace": o["tablespace"] or None,
+                "with_oids": o.get("with_oids"),
+                "on_commit": o.get("on_commit") or None,
+                "tablespace": o.get("tablespace") or None,
             }
         }
     if d.name in ("mysql", "mariadb"):
@@ -613,7 +615,10 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
         return {"mysql_options": options}
     if d.name == "sqlite":
         o = t.dialect_options["sqlite"]
-        return {"sqlite_with_rowid": bool(o["with_rowid"]), "sqlite_strict": bool(o["strict"])}
+        return {
+            "sqlite_with_rowid": bool(o.get("with_rowid", True)),
+            "sqlite_strict": bool(o.get("strict")),
+        }
     return {}
 
 
