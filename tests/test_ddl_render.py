@@ -481,7 +481,15 @@ PG_ONLY = {
 def _outcome(render, dialect, call):
     try:
         return "ok", render(dialect, call)
-    except (NotImplementedError, sa.exc.CompileError, ValueError, TypeError) as e:
+    # ArgumentError: an option the installed SQLAlchemy does not know (postgresql_with on a
+    # table before 2.1) is refused by SQLAlchemy itself, on both sides
+    except (
+        NotImplementedError,
+        sa.exc.CompileError,
+        sa.exc.ArgumentError,
+        ValueError,
+        TypeError,
+    ) as e:
         return "error", type(e).__name__ if isinstance(e, NotImplementedError) else "error"
     except (CommandError, OurCommandError):
         # alembic's refusal of the arguments: ours must be a CommandError too

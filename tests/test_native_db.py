@@ -341,6 +341,7 @@ def test_version_table_sql_matches_alembic(dialect, opts):
                 opts.get("version_table_pk", True),
                 version,
                 to_version,
+                returning=ctx.dialect.insert_returning,
             )
         )
 
@@ -380,6 +381,7 @@ def test_offline_transaction_texts_match_alembic(dialect):
 def test_upgrade_sql_bookkeeping_matches_alembic(tmp_path, url):
     """`alembic upgrade head --sql` on two empty revisions, rebuilt from our pieces."""
     from alembic.config import Config
+    from sqlalchemy.engine import make_url
 
     from alembic import command
 
@@ -403,7 +405,14 @@ def test_upgrade_sql_bookkeeping_matches_alembic(tmp_path, url):
             _native.offline_begin(dialect) if _native.transactional_ddl(dialect) else "",
             statement(_native.version_table_sql(dialect, "create")),
             "-- Running upgrade  -> aaaa11112222" + "\n\n",
-            statement(_native.version_table_sql(dialect, "insert", version="aaaa11112222")),
+            statement(
+                _native.version_table_sql(
+                    dialect,
+                    "insert",
+                    version="aaaa11112222",
+                    returning=make_url(url).get_dialect()().insert_returning,
+                )
+            ),
             "-- Running upgrade aaaa11112222 -> bbbb33334444" + "\n\n",
             statement(
                 _native.version_table_sql(

@@ -175,5 +175,12 @@ def session_state_queries(dialect: str) -> list[str]: ...
 def transactional_ddl(dialect) -> Any: ...
 def verify_rev_id(revision) -> Any: ...
 def version_table_sql(
-    dialect, action, table="alembic_version", schema=None, pk=True, version=None, to_version=None
+    dialect,
+    action,
+    table="alembic_version",
+    schema=None,
+    pk=True,
+    version=None,
+    to_version=None,
+    returning=None,
 ) -> Any: ...

@@ -805,7 +805,7 @@ mod tests {
             Dialect::Sqlite,
             &RenderOptions {
                 as_sql: true,
-                double_percents: None,
+                ..Default::default()
             },
         )
         .unwrap()

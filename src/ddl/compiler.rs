@@ -2,7 +2,7 @@
 //! TABLE and CREATE/DROP INDEX, each per dialect.
 
 use super::quote::Preparer;
-use super::{DdlError, Dialect, literal};
+use super::{DdlError, Dialect, DialectFlags, literal};
 use crate::ops::{
     Check, Column, Constraint, CreateTable, DropIndex, Exclude, ForeignKey, Identity, Index,
     IndexElement, MysqlLength, PgTableOptions, PrimaryKey, ServerDefault, TypeClass, Unique,
@@ -15,6 +15,8 @@ pub struct Compiler {
     pub dialect: Dialect,
     /// Its identifier preparer.
     pub prep: Preparer,
+    /// What the run's dialect says about version-dependent details.
+    pub flags: DialectFlags,
 }
 
 fn is_word(c: char) -> bool {
@@ -102,11 +104,17 @@ fn has_on_update(s: &str) -> bool {
 }
 
 impl Compiler {
-    /// The compiler of `dialect`.
+    /// The compiler of `dialect`, with a never-connected dialect's flags.
     pub fn new(dialect: Dialect) -> Self {
+        Self::with_flags(dialect, DialectFlags::defaults(dialect))
+    }
+
+    /// The compiler of `dialect` as the run's dialect `flags` describe it.
+    pub fn with_flags(dialect: Dialect, flags: DialectFlags) -> Self {
         Compiler {
             dialect,
             prep: Preparer::new(dialect),
+            flags,
         }
     }
 
@@ -121,7 +129,7 @@ impl Compiler {
 
     /// A string literal.
     pub fn lit(&self, value: &str) -> String {
-        literal::string(self.dialect, value)
+        literal::string(value, self.flags.backslash_escapes)
     }
 
     /// The server default's SQL, unwrapped (`format_server_default`).
@@ -259,7 +267,8 @@ impl Compiler {
                     parts.push("AUTO_INCREMENT".into());
                 } else if let Some(d) = &col.server_default {
                     let d = self.default_string(d);
-                    if !starts_quoted_or_paren(&d)
+                    if self.flags.default_function_parens
+                        && !starts_quoted_or_paren(&d)
                         && !has_on_update(&d)
                         && !starts_with_precision_now(&d)
                         && has_non_word_on_first_line(&d)
@@ -562,7 +571,12 @@ impl Compiler {
         let mut text = String::new();
         if !o.inherits.is_empty() {
             let names: Vec<String> = o.inherits.iter().map(|n| self.q(n)).collect();
-            text.push_str(&format!("\n INHERITS ({})", names.join(", ")));
+            let names = names.join(", ");
+            if self.flags.padded_inherits {
+                text.push_str(&format!("\n INHERITS ( {names} )"));
+            } else {
+                text.push_str(&format!("\n INHERITS ({names})"));
+            }
         }
         if let Some(p) = &o.partition_by {
             text.push_str(&format!("\n PARTITION BY {p}"));

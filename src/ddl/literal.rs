@@ -3,14 +3,15 @@
 use super::Dialect;
 use crate::ops::Literal;
 
-/// A string literal: single quotes doubled; MySQL also escapes backslashes.
-pub fn string(dialect: Dialect, value: &str) -> String {
+/// A string literal: single quotes doubled, and backslashes too where the dialect says
+/// backslashes escape (`_backslash_escapes`).
+pub fn string(value: &str, backslash_escapes: bool) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('\'');
     for c in value.chars() {
         match c {
             '\'' => out.push_str("''"),
-            '\\' if matches!(dialect, Dialect::Mysql | Dialect::Mariadb) => out.push_str("\\\\"),
+            '\\' if backslash_escapes => out.push_str("\\\\"),
             _ => out.push(c),
         }
     }
@@ -29,12 +30,12 @@ pub fn boolean(dialect: Dialect, value: bool) -> &'static str {
 }
 
 /// Any `bulk_insert` value.
-pub fn literal(dialect: Dialect, value: &Literal) -> String {
+pub fn literal(dialect: Dialect, value: &Literal, backslash_escapes: bool) -> String {
     match value {
         Literal::Null => "NULL".to_string(),
         Literal::Bool(b) => boolean(dialect, *b).to_string(),
         Literal::Int(i) => i.to_string(),
-        Literal::String(s) => string(dialect, s),
+        Literal::String(s) => string(s, backslash_escapes),
         Literal::Raw(sql) => sql.clone(),
     }
 }
@@ -87,9 +88,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strings_per_dialect() {
-        assert_eq!(string(Dialect::Postgresql, "a'b\\c"), "'a''b\\c'");
-        assert_eq!(string(Dialect::Mysql, "a'b\\c"), "'a''b\\\\c'");
+    fn backslashes_double_where_they_escape() {
+        assert_eq!(string("a'b\\c", false), "'a''b\\c'");
+        assert_eq!(string("a'b\\c", true), "'a''b\\\\c'");
     }
 
     #[test]

@@ -62,6 +62,35 @@ impl Dialect {
     }
 }
 
+/// What the run's SQLAlchemy dialect says about details that vary with the server's settings
+/// and between SQLAlchemy releases. Python reads them off the dialect instance; the defaults
+/// are those of a never-connected dialect under SQLAlchemy 2.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialectFlags {
+    /// String literals double each backslash (the dialect's `_backslash_escapes`): MySQL
+    /// unless `sql_mode` has `NO_BACKSLASH_ESCAPES`; PostgreSQL when
+    /// `standard_conforming_strings` is off, and offline under SQLAlchemy 2.0.
+    pub backslash_escapes: bool,
+    /// MySQL wraps an expression server default in parentheses (`_support_default_function`:
+    /// MySQL 8.0.13+, MariaDB 10.2.1+, and offline under SQLAlchemy 2.1).
+    pub default_function_parens: bool,
+    /// PostgreSQL writes `INHERITS ( a, b )` (SQLAlchemy 2.0) rather than `INHERITS (a, b)`.
+    pub padded_inherits: bool,
+}
+
+impl DialectFlags {
+    /// A never-connected dialect's flags under SQLAlchemy 2.1.
+    pub fn defaults(dialect: Dialect) -> Self {
+        let mysql = matches!(dialect, Dialect::Mysql | Dialect::Mariadb);
+        DialectFlags {
+            backslash_escapes: mysql,
+            default_function_parens: mysql,
+            padded_inherits: false,
+        }
+    }
+}
+
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
@@ -71,6 +100,8 @@ pub struct RenderOptions {
     /// paramstyle is `format`/`pyformat` (`dialect_opts={"paramstyle": "named"}`, as in
     /// alembic's env.py templates, turns it off). `None`: the default driver's paramstyle.
     pub double_percents: Option<bool>,
+    /// The run's dialect flags; `None`: [`DialectFlags::defaults`].
+    pub flags: Option<DialectFlags>,
 }
 
 /// Why an operation could not be rendered.
@@ -122,7 +153,8 @@ fn finish(sql: String, dialect: Dialect, opts: &RenderOptions) -> String {
 
 /// The statements alembic emits for `op` on `dialect`, without terminators.
 pub fn render(op: &Op, dialect: Dialect, opts: &RenderOptions) -> Result<Vec<String>, DdlError> {
-    let c = Compiler::new(dialect);
+    let flags = opts.flags.unwrap_or(DialectFlags::defaults(dialect));
+    let c = Compiler::with_flags(dialect, flags);
     let raw = render_raw(op, &c)?;
     Ok(raw.into_iter().map(|s| finish(s, dialect, opts)).collect())
 }
@@ -284,7 +316,10 @@ pub(crate) fn render_raw(op: &Op, c: &Compiler) -> Result<Vec<String>, DdlError>
             let table = c.prep.format_table(&b.table_name, b.schema.as_deref());
             for row in &b.rows {
                 let cols: Vec<String> = row.iter().map(|(k, _)| c.q(k)).collect();
-                let vals: Vec<String> = row.iter().map(|(_, v)| literal::literal(d, v)).collect();
+                let vals: Vec<String> = row
+                    .iter()
+                    .map(|(_, v)| literal::literal(d, v, c.flags.backslash_escapes))
+                    .collect();
                 out.push(format!(
                     "INSERT INTO {table} ({}) VALUES ({})",
                     cols.join(", "),

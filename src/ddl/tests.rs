@@ -168,6 +168,7 @@ fn percent_doubling_follows_the_options() {
     let with = |double_percents| RenderOptions {
         as_sql: true,
         double_percents,
+        ..Default::default()
     };
     assert_eq!(
         render(&op, Dialect::Postgresql, &with(None)).unwrap(),
@@ -181,4 +182,49 @@ fn percent_doubling_follows_the_options() {
         render(&op, Dialect::Sqlite, &with(Some(true))).unwrap(),
         ["SELECT '5%%'"]
     );
+}
+
+#[test]
+fn dialect_flags_follow_the_run_dialect() {
+    let op: Op = serde_json::from_value(serde_json::json!({
+        "op": "create_table", "table_name": "p",
+        "columns": [{"name": "s", "type": {"sql": "VARCHAR(5)"},
+                     "server_default": {"kind": "literal", "value": "a\\b"}},
+                    {"name": "t", "type": {"sql": "DATETIME"},
+                     "server_default": {"kind": "sql", "sql": "now()"}}],
+        "postgresql_options": {"inherits": ["base"]}
+    }))
+    .unwrap();
+    let with = |dialect, flags| {
+        render(
+            &op,
+            dialect,
+            &RenderOptions {
+                as_sql: true,
+                flags,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .join(";\n")
+    };
+    // SQLAlchemy 2.1's defaults, then a never-connected PostgreSQL dialect under 2.0
+    let pg = with(Dialect::Postgresql, None);
+    assert!(
+        pg.contains(r"DEFAULT 'a\b'") && pg.contains("INHERITS (base)"),
+        "{pg}"
+    );
+    let sa20 = DialectFlags {
+        backslash_escapes: true,
+        default_function_parens: false,
+        padded_inherits: true,
+    };
+    let pg = with(Dialect::Postgresql, Some(sa20));
+    assert!(
+        pg.contains(r"DEFAULT 'a\\b'") && pg.contains("INHERITS ( base )"),
+        "{pg}"
+    );
+    // MySQL wraps an expression default only where the server takes one
+    assert!(with(Dialect::Mysql, None).contains("DEFAULT (now())"));
+    assert!(with(Dialect::Mysql, Some(sa20)).contains("DATETIME DEFAULT now()"));
 }

@@ -358,9 +358,11 @@ fn backend_arg(py: Python<'_>, dialect: &str) -> PyResult<Backend> {
 
 /// The SQL of one `alembic_version` operation, without terminator, exactly as alembic
 /// renders it. `action` is `create`, `insert`, `update` (from `version` to
-/// `to_version`), `delete`, `select` or `drop`.
+/// `to_version`), `delete`, `select` or `drop`. `returning` is the run's dialect's
+/// `insert_returning` (by default that of a never-connected dialect under SQLAlchemy 2.1).
 #[pyfunction]
-#[pyo3(signature = (dialect, action, table="alembic_version", schema=None, pk=true, version=None, to_version=None))]
+#[pyo3(signature = (dialect, action, table="alembic_version", schema=None, pk=true, version=None, to_version=None, returning=None))]
+#[allow(clippy::too_many_arguments)]
 fn version_table_sql(
     dialect: &str,
     action: &str,
@@ -369,14 +371,17 @@ fn version_table_sql(
     pk: bool,
     version: Option<&str>,
     to_version: Option<&str>,
+    returning: Option<bool>,
 ) -> PyResult<String> {
-    // (the GIL is held: a pyfunction has at most seven arguments, by clippy's count)
+    // (the GIL is held: the errors map needs it)
     Python::attach(|py| {
+        let backend = backend_arg(py, dialect)?;
         let vt = VersionTable {
-            backend: backend_arg(py, dialect)?,
+            backend,
             name: table.to_string(),
             schema: schema.map(str::to_string),
             pk,
+            returning: returning.unwrap_or(VersionTable::default_returning(backend)),
         };
         let need = |v: Option<&str>, what: &str| {
             v.map(str::to_string)

@@ -11,7 +11,9 @@ use super::errors::ddl_error;
 /// Render one operation spec (JSON) for `dialect`; returns the statements, unterminated.
 ///
 /// The spec may carry `"double_percents": bool`, whether the run's dialect doubles `%` in
-/// offline output (its paramstyle); without it the default driver's paramstyle decides.
+/// offline output (its paramstyle), and `"dialect_flags"`, what the run's dialect instance
+/// says about version-dependent details ([`ddl::DialectFlags`]); without them the defaults
+/// of the named dialect decide.
 #[pyfunction]
 #[pyo3(signature = (spec_json, dialect, as_sql=true))]
 fn render_op(
@@ -21,27 +23,33 @@ fn render_op(
     as_sql: bool,
 ) -> PyResult<Vec<String>> {
     let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
-    let (op, double_percents) = parse_spec(spec_json)?;
+    let (op, double_percents, flags) = parse_spec(spec_json)?;
     let opts = RenderOptions {
         as_sql,
         double_percents,
+        flags,
     };
     ddl::render(&op, dialect, &opts).map_err(|e| ddl_error(py, e))
 }
 
-/// An operation spec (JSON) and the `double_percents` render option it may carry: how the
-/// run's dialect treats `%` travels with the spec, as the caller knows only its name. Any
-/// other key the operation does not have is an error.
-fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>)> {
+/// An operation spec (JSON) and the render options it may carry (`double_percents`,
+/// `dialect_flags`): how the run's dialect renders travels with the spec, as the caller
+/// knows only its name. Any other key the operation does not have is an error.
+fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>, Option<ddl::DialectFlags>)> {
     let invalid =
         |e: serde_json::Error| PyValueError::new_err(format!("invalid operation spec: {e}"));
     let mut spec: serde_json::Value = serde_json::from_str(spec_json).map_err(invalid)?;
-    let double_percents = spec
-        .as_object_mut()
-        .and_then(|o| o.remove("double_percents"))
-        .and_then(|v| v.as_bool());
+    let (double_percents, flags) = match spec.as_object_mut() {
+        Some(o) => (o.remove("double_percents"), o.remove("dialect_flags")),
+        None => (None, None),
+    };
+    let double_percents = double_percents.and_then(|v| v.as_bool());
+    let flags = flags
+        .map(serde_json::from_value::<ddl::DialectFlags>)
+        .transpose()
+        .map_err(invalid)?;
     let op: Op = serde_json::from_value(spec).map_err(invalid)?;
-    Ok((op, double_percents))
+    Ok((op, double_percents, flags))
 }
 
 /// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).

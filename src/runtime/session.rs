@@ -16,7 +16,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::db::{Backend, Connection, DbError, Value};
-use crate::ddl::{Dialect, Preparer, literal};
+use crate::ddl::{Dialect, DialectFlags, Preparer, literal};
+
+/// A string literal as the native connection reads it: its session has the server's
+/// default `sql_mode` / `standard_conforming_strings`, so backslashes escape on MySQL only.
+fn string_literal(dialect: Dialect, value: &str) -> String {
+    literal::string(value, DialectFlags::defaults(dialect).backslash_escapes)
+}
 
 /// One cell of a result row as text; `None` is SQL `NULL`.
 pub type Cell = Option<String>;
@@ -117,7 +123,7 @@ fn dialect(backend: Backend) -> Dialect {
 
 /// A list of string literals, for `IN (...)`.
 fn literals(dialect: Dialect, values: &[&str]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| literal::string(dialect, v)).collect();
+    let quoted: Vec<String> = values.iter().map(|v| string_literal(dialect, v)).collect();
     quoted.join(", ")
 }
 
@@ -315,7 +321,7 @@ pub fn replay_statements(
                 }
                 statements.push(format!(
                     "ATTACH DATABASE {} AS {}",
-                    literal::string(d, value),
+                    string_literal(d, value),
                     preparer.quote_identifier(name)
                 ));
             }
@@ -350,8 +356,8 @@ fn set_variables(d: Dialect, variables: &[(&str, &str)]) -> Option<String> {
             .map(|(n, v)| {
                 format!(
                     "set_config({}, {}, false)",
-                    literal::string(d, n),
-                    literal::string(d, v)
+                    string_literal(d, n),
+                    string_literal(d, v)
                 )
             })
             .collect(),
@@ -382,7 +388,7 @@ fn mysql_value(d: Dialect, value: &str) -> String {
     if number || value.eq_ignore_ascii_case("on") || value.eq_ignore_ascii_case("off") {
         value.to_string()
     } else {
-        literal::string(d, value)
+        string_literal(d, value)
     }
 }
 

@@ -29,6 +29,10 @@ pub struct VersionTable {
     pub schema: Option<String>,
     /// Whether the table has the `<name>_pkc` primary key.
     pub pk: bool,
+    /// Whether the run's dialect adds `RETURNING` of the primary key to the `INSERT`
+    /// (SQLAlchemy's `insert_returning`: it varies with the server's version and between
+    /// SQLAlchemy releases, MariaDB offline having it under 2.1 and not under 2.0).
+    pub returning: bool,
 }
 
 impl VersionTable {
@@ -39,7 +43,13 @@ impl VersionTable {
             name: "alembic_version".to_string(),
             schema: None,
             pk: true,
+            returning: Self::default_returning(backend),
         }
+    }
+
+    /// `insert_returning` of a never-connected dialect under SQLAlchemy 2.1.
+    pub fn default_returning(backend: Backend) -> bool {
+        !matches!(backend, Backend::Mysql)
     }
 
     /// The table name as it appears in SQL: schema-qualified and quoted where needed.
@@ -78,13 +88,10 @@ impl VersionTable {
     pub fn insert_sql(&self, version: &str) -> String {
         let table = self.qualified_name();
         let mut sql = format!("INSERT INTO {table} (version_num) VALUES ('{version}')");
-        if self.pk {
+        if self.pk && self.returning {
             match self.backend {
-                Backend::Postgresql | Backend::Mariadb => {
-                    sql.push_str(&format!(" RETURNING {table}.version_num"));
-                }
                 Backend::Sqlite => sql.push_str(" RETURNING version_num"),
-                Backend::Mysql => {}
+                _ => sql.push_str(&format!(" RETURNING {table}.version_num")),
             }
         }
         sql
@@ -204,10 +211,26 @@ mod tests {
                     name: name.to_string(),
                     schema: schema.map(str::to_string),
                     pk,
+                    returning: VersionTable::default_returning(backend),
                 };
                 insta::assert_snapshot!(format!("{}_{label}", backend.name()), script(&vt));
             }
         }
+    }
+
+    #[test]
+    fn returning_follows_the_dialect() {
+        // MariaDB under SQLAlchemy 2.0, or a server before 10.5: no RETURNING
+        let mut vt = VersionTable::new(Backend::Mariadb);
+        assert!(
+            vt.insert_sql("a1")
+                .ends_with(" RETURNING alembic_version.version_num")
+        );
+        vt.returning = false;
+        assert_eq!(
+            vt.insert_sql("a1"),
+            "INSERT INTO alembic_version (version_num) VALUES ('a1')"
+        );
     }
 
     #[test]

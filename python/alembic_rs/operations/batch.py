@@ -121,8 +121,10 @@ class BatchOperationsImpl:
                 built["existing_type_name"] = _schema_type_name(existing)
         elif isinstance(operation, ops.DropColumnOp):
             built["existing_type_name"] = _schema_type_name(operation.kw.get("existing_type"))
-        # a render option, not part of the operation: the block carries it
+        # render options, not part of the operation: the block carries them (its run_op
+        # adds the dialect's flags)
         double_percents = built.pop("double_percents", None)
+        built.pop("dialect_flags", None)
         if double_percents is not None:
             self.double_percents = double_percents
         self.steps.append(built)

@@ -37,6 +37,7 @@ __all__ = [
     "create_table",
     "create_table_comment",
     "create_unique_constraint",
+    "dialect_flags",
     "drop_column",
     "drop_constraint",
     "drop_index",
@@ -63,8 +64,36 @@ def to_json(spec: Mapping[str, Any]) -> str:
     return json.dumps(spec, ensure_ascii=False)
 
 
+# per DDL compiler class: whether it writes INHERITS with inner spaces
+_PADDED_INHERITS: dict[type, bool] = {}
+
+
+def _padded_inherits(d: Dialect) -> bool:
+    """Whether the compiler writes ``INHERITS ( a )`` (SQLAlchemy 2.0) or ``INHERITS (a)``."""
+    cls = d.ddl_compiler
+    if cls not in _PADDED_INHERITS:
+        t = sa.Table("t", sa.MetaData(), postgresql_inherits="a")
+        _PADDED_INHERITS[cls] = "( a )" in _ddl_compiler(d).post_create_table(t)
+    return _PADDED_INHERITS[cls]
+
+
+def dialect_flags(d: Dialect) -> dict[str, bool]:
+    """What the run's dialect instance says about rendering details that vary with the server's
+    settings and between SQLAlchemy 2.0 and 2.1, read off the installed SQLAlchemy
+    (``DialectFlags`` on the Rust side)."""
+    return {
+        # PostgreSQL: standard_conforming_strings off, or never connected under 2.0;
+        # MySQL: sql_mode without NO_BACKSLASH_ESCAPES
+        "backslash_escapes": bool(getattr(d, "_backslash_escapes", False)),
+        # MySQL: a server (or, under 2.1, an unconnected dialect) that takes DEFAULT (expr)
+        "default_function_parens": bool(getattr(d, "_support_default_function", False)),
+        "padded_inherits": d.name == "postgresql" and _padded_inherits(d),
+    }
+
+
 def _op_spec(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Mark the spec with whether the dialect doubles ``%`` in offline output.
+    """Mark the spec with how the run's dialect renders: whether it doubles ``%`` in offline
+    output, and its ``dialect_flags``.
 
     SQLAlchemy doubles every ``%`` only for ``format``/``pyformat`` paramstyles; an env.py
     with ``dialect_opts={"paramstyle": "named"}`` (alembic's templates) gets them single.
@@ -75,6 +104,7 @@ def _op_spec(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]
         d = get_dialect(dialect)
         spec = fn(d, *args, **kw)
         spec["double_percents"] = bool(d.identifier_preparer._double_percents)
+        spec["dialect_flags"] = dialect_flags(d)
         return spec
 
     return wrapper
@@ -154,7 +184,8 @@ def _deferrability(c: Any) -> dict[str, Any]:
 def _pg_opt(d: Dialect, obj: Any, key: str, default: Any = None) -> Any:
     if d.name != "postgresql":
         return default
-    return obj.dialect_options["postgresql"][key]
+    # .get: an option this SQLAlchemy release does not know was never given
+    return obj.dialect_options["postgresql"].get(key, default)
 
 
 def _fk_target(fk: sa.ForeignKey) -> tuple[str | None, str, str | None]:
@@ -180,7 +211,8 @@ def _constraint(d: Dialect, c: Any) -> dict[str, Any]:
             **_deferrability(c),
         }
         if d.name in ("mysql", "mariadb"):
-            spec["mysql_using"] = c.dialect_options["mysql"]["using"]
+            # as SQLAlchemy's compiler reads it: MariaDB's own option, else MySQL's
+            spec["mysql_using"] = c.get_dialect_option(d, "using", deprecated_fallback="mysql")
         return spec
     if isinstance(c, sa.ForeignKeyConstraint):
         targets = [_fk_target(fk) for fk in c.elements]
@@ -286,7 +318,7 @@ def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
     if col.computed is not None:
         computed = {
             "sqltext": _ddl_expr(d, col.computed.sqltext),
-            "persisted": col.computed.persisted,
+            "persisted": _persisted(d, col.computed.persisted),
         }
     identity = None
     if col.identity is not None and d.supports_identity_columns:
@@ -315,6 +347,19 @@ def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
         "constraints": [_constraint(d, c) for c in _sorted(col.constraints)],
         "sqlite_autoincrement": _sqlite_inline_pk(d, col),
     }
+
+
+def _persisted(d: Dialect, persisted: bool | None) -> bool | None:
+    """A computed column's ``persisted`` as the dialect takes it: PostgreSQL before 18 (and
+    SQLAlchemy 2.0, which knows no virtual columns there) stores every generated column."""
+    if d.name != "postgresql" or getattr(d, "supports_virtual_generated_columns", False):
+        return persisted
+    if persisted is False:
+        raise sa.exc.CompileError(
+            "PostrgreSQL computed columns do not support 'virtual' persistence; set the "
+            "'persisted' flag to None or True for PostgreSQL support."
+        )
+    return True
 
 
 def _sorted(items: Iterable[Any]) -> list[Any]:
@@ -350,19 +395,19 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
     }
     if d.name == "postgresql":
         opts = idx.dialect_options["postgresql"]
-        where = opts["where"]
-        with_ = _pg_with(opts["with"])
+        where = opts.get("where")
+        with_ = _pg_with(opts.get("with"))
         spec.update(
-            postgresql_using=opts["using"] or None,
+            postgresql_using=opts.get("using") or None,
             postgresql_where=_ddl_expr(d, where) if where is not None else None,
             postgresql_include=[
-                c if isinstance(c, str) else c.name for c in (opts["include"] or ())
+                c if isinstance(c, str) else c.name for c in (opts.get("include") or ())
             ],
-            postgresql_concurrently=bool(opts["concurrently"]),
-            postgresql_ops=dict(opts["ops"] or {}),
-            postgresql_nulls_not_distinct=opts["nulls_not_distinct"],
+            postgresql_concurrently=bool(opts.get("concurrently")),
+            postgresql_ops=dict(opts.get("ops") or {}),
+            postgresql_nulls_not_distinct=opts.get("nulls_not_distinct"),
             postgresql_with=with_,
-            postgresql_tablespace=opts["tablespace"],
+            postgresql_tablespace=opts.get("tablespace"),
         )
     elif d.name == "sqlite":
         where = idx.dialect_options["sqlite"]["where"]
@@ -485,6 +530,7 @@ def create_table_with_table(
         "if_not_exists": bool(if_not_exists),
         "before_create": _before_create(d, t),
         "double_percents": bool(d.identifier_preparer._double_percents),
+        "dialect_flags": dialect_flags(d),
         **_table_options(d, t),
     }
     return spec, t
@@ -549,12 +595,12 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
         return {
             "postgresql_options": {
                 "inherits": list(inherits or ()),
-                "partition_by": o["partition_by"] or None,
-                "using": o["using"] or None,
-                "with": _pg_with(o["with"]),
-                "with_oids": o["with_oids"],
-                "on_commit": o["on_commit"] or None,
-                "tablespace": o["tablespace"] or None,
+                "partition_by": o.get("partition_by") or None,
+                "using": o.get("using") or None,
+                "with": _pg_with(o.get("with")),
+                "with_oids": o.get("with_oids"),
+                "on_commit": o.get("on_commit") or None,
+                "tablespace": o.get("tablespace") or None,
             }
         }
     if d.name in ("mysql", "mariadb"):
@@ -569,7 +615,10 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
         return {"mysql_options": options}
     if d.name == "sqlite":
         o = t.dialect_options["sqlite"]
-        return {"sqlite_with_rowid": bool(o["with_rowid"]), "sqlite_strict": bool(o["strict"])}
+        return {
+            "sqlite_with_rowid": bool(o.get("with_rowid", True)),
+            "sqlite_strict": bool(o.get("strict")),
+        }
     return {}
 
 

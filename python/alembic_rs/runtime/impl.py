@@ -214,6 +214,11 @@ class MigrationImpl:
 
     def run_op(self, spec: dict[str, Any]) -> None:
         """Render an operation spec in Rust and run each statement."""
+        if "dialect_flags" not in spec:
+            # a spec built without the dialect (batch_alter_table): the run's dialect decides
+            from ..operations.spec import dialect_flags
+
+            spec = {**spec, "dialect_flags": dialect_flags(self.dialect)}
         for statement in _native.render_op(json.dumps(spec), self.dialect_name, self.as_sql):
             self.exec_sql(statement)
 

@@ -312,6 +312,8 @@ class MigrationContext:
             self.version_table_pk,
             version,
             to,
+            # SQLAlchemy adds RETURNING where the dialect has it: read, as it varies by release
+            returning=bool(getattr(self.dialect, "insert_returning", False)),
         )
 
     def _has_version_table(self) -> bool:
