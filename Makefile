@@ -19,6 +19,8 @@ $(VENV)/.ready: pyproject.toml
 venv: $(VENV)/.ready ## create the virtualenv with maturin
 
 build-dev: venv ## build the extension (debug) into the venv, with the test extras
+	@# a per-version module left from before abi3 would shadow the abi3 one Python loads
+	rm -f python/alembic_rs/_native.cpython-*.so
 	$(VENV)/bin/maturin develop -q --extras test
 
 build-release: venv ## build the extension (release) into the venv, for benchmarks

@@ -116,13 +116,12 @@ CHAINS = {
 }
 
 
-def _write_project(root: Path, chain: list[str]) -> list[str]:
+def _write_project(root: Path, chain: list[str]) -> None:
     versions = root / "versions"
     versions.mkdir(parents=True)
     (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s\n" + LOGGING_INI)
     (root / "env.py").write_text(ENV_PY)
     (root / "script.py.mako").write_text("")
-    revs: list[str] = []
     down = None
     for i, name in enumerate(chain):
         rev = f"{i + 1:02d}{name[:10]}"
@@ -130,9 +129,7 @@ def _write_project(root: Path, chain: list[str]) -> list[str]:
             HEADER.format(rev=rev, down=down)
             + (REVISIONS[name] + "\n\ndef downgrade():\n    pass\n")
         )
-        revs.append(rev)
         down = rev
-    return revs
 
 
 def _error_message(text: str) -> str:
