@@ -95,6 +95,31 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "n/a" if a is None or b is None or b == 0 else f"{a / b:.1f}x"
 
 
+CHAIN_TEXT = {
+    "mixed": "groups of four revisions (create a table, add a column, index it, rename it)",
+    "tables": "every revision creates a table with four columns and an index",
+}
+
+
+def table_chain(n: int) -> list[rp.Revision]:
+    """N revisions, each creating a table with four columns and an index on one of them."""
+    revisions = []
+    down = None
+    for i in range(1, n + 1):
+        rev = rp.chain_rev_id(i)
+        up = (
+            f'op.create_table("t{i}", sa.Column("id", sa.Integer, primary_key=True),'
+            ' sa.Column("name", sa.String(50), nullable=False),'
+            ' sa.Column("amount", sa.Numeric(10, 2)),'
+            ' sa.Column("created", sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP")))\n'
+            f'op.create_index("ix_t{i}_name", "t{i}", ["name"])'
+        )
+        dn = f'op.drop_index("ix_t{i}_name", table_name="t{i}")\nop.drop_table("t{i}")'
+        revisions.append(rp.Revision(rev, down, f"table {i}", upgrade=up, downgrade=dn))
+        down = rev
+    return revisions
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--revisions", type=int, default=1000)
@@ -103,6 +128,9 @@ def main() -> None:
         "--proxy", action="store_true", help="online PostgreSQL through a latency proxy"
     )
     parser.add_argument("--delay-ms", type=float, default=5.0, help="proxy delay, each way")
+    parser.add_argument(
+        "--chain", choices=["both", *CHAIN_TEXT], default="both", help="which chain to run"
+    )
     args = parser.parse_args()
 
     alembic = _alembic_command()
@@ -114,15 +142,20 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench_runtime_"))
     try:
-        project = rp.write_linear_chain(work / "chain", args.revisions)
-        print(
-            f"{args.revisions}-revision chain; alembic = {shlex.join(alembic)}, "
-            f"alembic-rs = {shlex.join(ours)}\n"
-        )
-        if args.proxy:
-            _bench_proxy(project, tools, args)
-        else:
-            _bench_main(project, tools, work, args)
+        chains = {
+            "mixed": rp.write_linear_chain(work / "mixed", args.revisions),
+            "tables": rp.write_project(work / "tables", table_chain(args.revisions)),
+        }
+        selected = list(chains) if args.chain == "both" else [args.chain]
+        for name in selected:
+            print(
+                f"\n### {args.revisions}-revision chain: {CHAIN_TEXT[name]}\n\n"
+                f"alembic = {shlex.join(alembic)}, alembic-rs = {shlex.join(ours)}\n"
+            )
+            if args.proxy:
+                _bench_proxy(chains[name], tools, args)
+            else:
+                _bench_main(chains[name], tools, work, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
@@ -19,9 +20,42 @@ from .dialect import _ddl_compiler, _ddl_expr, _op_spec, _sorted, _unpct, get_di
 from .indexes import _index
 from .scratch import _table
 
+# per dialect instance: the spec of each plain built-in type already seen (see _type_key)
+_TYPE_SPECS: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], dict[str, str]]] = WeakKeyDictionary()
+_PLAIN_VALUES = (int, str, bool, float, type(None))
+
+
+def _type_key(type_: Any) -> tuple[Any, ...] | None:
+    """What a plain SQLAlchemy type's SQL depends on: its class and its attributes, when they
+    are all plain values. None for any type that may render from more (user types,
+    decorators, schema types with events such as Enum, types holding other types)."""
+    cls = type(type_)
+    if not cls.__module__.startswith("sqlalchemy.") or isinstance(
+        type_, (sqltypes.SchemaType, sqltypes.TypeDecorator, sqltypes.UserDefinedType)
+    ):
+        return None
+    attrs = vars(type_)
+    if not all(type(v) in _PLAIN_VALUES for v in attrs.values()):
+        return None
+    return (cls, *sorted(attrs.items()))
+
 
 def _type(d: Dialect, type_: Any) -> dict[str, str]:
+    """The type's SQL for the dialect and the class the renderer needs (autoincrement,
+    timestamps). Adapting and compiling a type through SQLAlchemy costs more than the rest
+    of a column, so a plain built-in type is compiled once per dialect."""
     type_ = sqltypes.to_instance(type_)
+    key = _type_key(type_)
+    if key is None:
+        return _compiled_type(d, type_)
+    specs = _TYPE_SPECS.setdefault(d, {})
+    spec = specs.get(key)
+    if spec is None:
+        spec = specs[key] = _compiled_type(d, type_)
+    return dict(spec)
+
+
+def _compiled_type(d: Dialect, type_: Any) -> dict[str, str]:
     impl = type_.dialect_impl(d)
     if isinstance(impl, sqltypes.TypeDecorator):
         impl = impl.impl

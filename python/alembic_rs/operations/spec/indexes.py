@@ -70,6 +70,68 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
     return spec
 
 
+# what ``_index`` gives an index without dialect options, per dialect family
+_NO_OPTIONS: dict[str, dict[str, Any]] = {
+    "postgresql": {
+        "postgresql_using": None,
+        "postgresql_where": None,
+        "postgresql_include": [],
+        "postgresql_concurrently": False,
+        "postgresql_ops": {},
+        "postgresql_nulls_not_distinct": None,
+        "postgresql_with": [],
+        "postgresql_tablespace": None,
+    },
+    "sqlite": {"sqlite_where": None},
+    "mysql": {
+        "mysql_prefix": None,
+        "mysql_length": None,
+        "mysql_using": None,
+        "mysql_with_parser": None,
+    },
+}
+_NO_OPTIONS["mariadb"] = _NO_OPTIONS["mysql"]
+
+
+def _plain_index(
+    d: Dialect,
+    index_name: Any,
+    table_name: str,
+    columns: Sequence[Any],
+    schema: str | None,
+    unique: bool,
+    naming_convention: Mapping[Any, str] | None,
+    kw: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    """The spec ``_index`` gives the common index (a plain name, column names, no dialect
+    options) without building a table and an index for it: most revisions' indexes are
+    these, and SQLAlchemy's objects cost more than the rest of the op. None otherwise.
+
+    A plain name is final unless the index naming convention rewrites given names
+    (``%(constraint_name)s``); SQLAlchemy still checks its length.
+    """
+    options = _NO_OPTIONS.get(d.name)
+    if kw or options is None or type(index_name) is not str or type(table_name) is not str:
+        return None
+    if not all(type(c) is str for c in columns):
+        return None
+    if naming_convention:
+        convention = naming_convention.get("ix") or naming_convention.get(sa.Index)
+        if convention is not None and "constraint_name" in convention:
+            return None
+    d.validate_identifier(index_name)
+    if d.max_index_name_length is not None and len(index_name) > d.max_index_name_length:
+        return None
+    return {
+        "index_name": index_name,
+        "table_name": table_name,
+        "schema": schema,
+        "elements": [{"column": c} for c in columns],
+        "unique": bool(unique),
+        **{k: v.copy() if isinstance(v, (list, dict)) else v for k, v in options.items()},
+    }
+
+
 @_op_spec
 def create_index(
     dialect: Dialect | str,
@@ -85,6 +147,24 @@ def create_index(
 ) -> dict[str, Any]:
     """Spec of ``op.create_index``; a string column is a column name, as in alembic."""
     d = get_dialect(dialect)
+    plain = _plain_index(d, index_name, table_name, columns, schema, unique, naming_convention, kw)
+    if plain is not None:
+        return {"op": "create_index", **plain, "if_not_exists": bool(if_not_exists)}
+    built = _built_index(d, index_name, table_name, columns, schema, unique, naming_convention, kw)
+    return {"op": "create_index", **_index(d, built, if_not_exists)}
+
+
+def _built_index(
+    d: Dialect,
+    index_name: Any,
+    table_name: str,
+    columns: Sequence[Any],
+    schema: str | None,
+    unique: bool,
+    naming_convention: Mapping[Any, str] | None,
+    kw: Mapping[str, Any],
+) -> sa.Index:
+    """The index alembic builds for ``op.create_index``, on a throwaway table."""
     t = sa.Table(table_name, _metadata(naming_convention), schema=schema)
     exprs = []
     for c in columns:
@@ -94,8 +174,7 @@ def create_index(
             exprs.append(col)
         else:
             exprs.append(c)
-    idx = sa.Index(index_name, *exprs, unique=unique, _table=t, **kw)
-    return {"op": "create_index", **_index(d, idx, if_not_exists)}
+    return sa.Index(index_name, *exprs, unique=unique, _table=t, **kw)
 
 
 @_op_spec
