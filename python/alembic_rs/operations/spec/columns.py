@@ -35,7 +35,8 @@ def _type_key(type_: Any) -> tuple[Any, ...] | None:
     ):
         return None
     attrs = vars(type_)
-    if not all(type(v) in _PLAIN_VALUES for v in attrs.values()):
+    # plain values, or classes (what SQLAlchemy memoizes on the instance, _type_affinity)
+    if not all(type(v) in _PLAIN_VALUES or isinstance(v, type) for v in attrs.values()):
         return None
     return (cls, *sorted(attrs.items()))
 
