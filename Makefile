@@ -77,7 +77,7 @@ fmt: venv ## format Rust and Python sources
 	$(VENV)/bin/ruff format python tests bench
 
 bench: build-release ## alembic-rs vs alembic on the same work, ratios printed (release build)
-	$(PY) bench/run.py --proxy
+	$(PY) bench/run.py
 
 wheel-check: venv ## release abi3 wheel, installed in a fresh venv of each pyenv Python: smoke test + demo
 	$(PY) tests/wheel_check.py

@@ -1,7 +1,8 @@
 """Run every benchmark: alembic-rs against alembic on the same work, ratios printed.
 
-    python bench/run.py            # read commands, the runtime (--sql, online, floor), data
-    python bench/run.py --proxy    # also the online upgrade through a 5 ms latency proxy
+    python bench/run.py            # read commands, the runtime on both chains (--sql and its
+                                   # floor, online and psql, through a 5 ms proxy), data
+    python bench/run.py --no-proxy # without the runs through the latency proxy
 
 The Python flags that slow every tool alike in some shells (PYTHONUNBUFFERED,
 PYTHONDONTWRITEBYTECODE) are dropped for the measured processes, as a user's shell has
@@ -29,7 +30,7 @@ def main() -> None:
         [sys.executable, str(HERE / "bench_runtime.py")],
         [sys.executable, str(HERE / "bench_data.py")],
     ]
-    if "--proxy" in sys.argv[1:]:
+    if "--no-proxy" not in sys.argv[1:]:
         runs.append([sys.executable, str(HERE / "bench_runtime.py"), "--proxy"])
     for argv in runs:
         print(f"\n## {Path(argv[1]).name} {' '.join(argv[2:])}\n", flush=True)
