@@ -478,7 +478,7 @@ impl Connection {
         if self.in_transaction {
             return Ok(());
         }
-        self.execute("BEGIN").await?;
+        self.execute(super::BEGIN).await?;
         self.in_transaction = true;
         Ok(())
     }
@@ -486,13 +486,13 @@ impl Connection {
     /// `COMMIT` the transaction. The transaction is over even when this fails.
     pub async fn commit(&mut self) -> Result<(), DbError> {
         self.in_transaction = false;
-        self.execute("COMMIT").await.map(drop)
+        self.execute(super::COMMIT).await.map(drop)
     }
 
     /// `ROLLBACK` the transaction.
     pub async fn rollback(&mut self) -> Result<(), DbError> {
         self.in_transaction = false;
-        self.execute("ROLLBACK").await.map(drop)
+        self.execute(super::ROLLBACK).await.map(drop)
     }
 
     /// On MySQL/MariaDB, turn the session's autocommit off, as PyMySQL keeps it: after a

@@ -18,6 +18,13 @@ pub use params::{ParamRef, ParamStyle};
 pub use typed::{BoundResult, TypedValue};
 pub use url::DbUrl;
 
+/// `BEGIN`: what starts a transaction on a native connection, on every dialect served.
+pub const BEGIN: &str = "BEGIN";
+/// `COMMIT`: what ends a transaction, keeping its work.
+pub const COMMIT: &str = "COMMIT";
+/// `ROLLBACK`: what ends a transaction, undoing its work.
+pub const ROLLBACK: &str = "ROLLBACK";
+
 /// A value read from a result row.
 ///
 /// Types without a variant of their own (dates, decimals, JSON, arrays, ...) come back

@@ -243,19 +243,36 @@ impl PyConnection {
             .collect()
     }
 
-    /// `BEGIN` a transaction.
-    fn begin(&self, py: Python<'_>) -> PyResult<()> {
-        self.call(py, |c| Box::pin(async move { Ok(c.begin().await?) }))
+    /// `BEGIN` a transaction; returns the statement sent, for the caller's SQL log, or
+    /// `None` when a transaction was already open (it is kept, not nested).
+    fn begin(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
+        self.call(py, |c| {
+            Box::pin(async move {
+                let began = !c.in_transaction();
+                c.begin().await?;
+                Ok(began.then_some(db::BEGIN))
+            })
+        })
     }
 
-    /// `COMMIT` the transaction.
-    fn commit(&self, py: Python<'_>) -> PyResult<()> {
-        self.call(py, |c| Box::pin(async move { Ok(c.commit().await?) }))
+    /// `COMMIT` the transaction; returns the statement sent.
+    fn commit(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.call(py, |c| {
+            Box::pin(async move {
+                c.commit().await?;
+                Ok(db::COMMIT)
+            })
+        })
     }
 
-    /// `ROLLBACK` the transaction.
-    fn rollback(&self, py: Python<'_>) -> PyResult<()> {
-        self.call(py, |c| Box::pin(async move { Ok(c.rollback().await?) }))
+    /// `ROLLBACK` the transaction; returns the statement sent.
+    fn rollback(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.call(py, |c| {
+            Box::pin(async move {
+                c.rollback().await?;
+                Ok(db::ROLLBACK)
+            })
+        })
     }
 
     /// On MySQL/MariaDB, turn autocommit off as PyMySQL keeps it (no-op elsewhere).
@@ -410,6 +427,12 @@ fn offline_commit(dialect: Dialect) -> String {
     offline::commit(dialect)
 }
 
+/// The comment `--sql` mode writes before a migration step (`-- Running <short_log>`).
+#[pyfunction]
+fn offline_step_comment(short_log: &str) -> String {
+    offline::step_comment(short_log)
+}
+
 /// A statement as `--sql` mode writes it: tabs to spaces, stripped, `;`, blank line.
 #[pyfunction]
 fn offline_statement(sql: &str) -> String {
@@ -429,6 +452,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(offline_begin, m)?)?;
     m.add_function(wrap_pyfunction!(offline_commit, m)?)?;
     m.add_function(wrap_pyfunction!(offline_statement, m)?)?;
+    m.add_function(wrap_pyfunction!(offline_step_comment, m)?)?;
     m.add_function(wrap_pyfunction!(transactional_ddl, m)?)?;
     Ok(())
 }

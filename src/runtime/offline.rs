@@ -34,6 +34,12 @@ pub fn commit(_backend: Dialect) -> String {
     static_output(&format!("COMMIT{COMMAND_TERMINATOR}"))
 }
 
+/// The comment written before each migration step: `-- Running upgrade a -> b`, with
+/// the step's `short_log`.
+pub fn step_comment(short_log: &str) -> String {
+    static_output(&format!("-- Running {short_log}"))
+}
+
 /// alembic's `transactional_ddl` default per dialect: PostgreSQL runs DDL inside a
 /// transaction (and `--sql` output is framed by `BEGIN;`/`COMMIT;`); SQLite and MySQL
 /// do not. `context.configure(transactional_ddl=...)` overrides it.
@@ -57,6 +63,10 @@ mod tests {
         assert_eq!(
             statement("\nCREATE TABLE t (\n\tid INTEGER\n)\n\n"),
             "CREATE TABLE t (\n    id INTEGER\n);\n\n"
+        );
+        assert_eq!(
+            step_comment("upgrade  -> a1"),
+            "-- Running upgrade  -> a1\n\n"
         );
         assert_eq!(begin(Dialect::Postgresql), "BEGIN;\n\n");
         assert_eq!(commit(Dialect::Sqlite), "COMMIT;\n\n");

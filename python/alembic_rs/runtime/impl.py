@@ -111,6 +111,10 @@ class MigrationImpl:
     def emit_commit(self) -> None:
         self._write(_native.offline_commit(self.dialect_name))
 
+    def emit_step_comment(self, short_log: str) -> None:
+        """``-- Running upgrade a -> b``, before a step's statements."""
+        self._write(_native.offline_step_comment(short_log))
+
     # -- statements -------------------------------------------------------------
 
     def exec_sql(self, sql: str, check_rowcount: Callable[[int], None] | None = None) -> None:
@@ -265,8 +269,10 @@ class MigrationImpl:
         SQLAlchemy began by itself on first use, as alembic does)."""
         if self.native is not None:
             self.sync()
-            self._echo("BEGIN")
-            self.native.begin()
+            # the statement text is Rust's; None: a transaction was open and is kept
+            sent = self.native.begin()
+            if sent is not None:
+                self._echo(sent)
             return None
         current = self.sa_connection.get_transaction()
         self._sa_transaction = current if current is not None else self.sa_connection.begin()
@@ -275,8 +281,7 @@ class MigrationImpl:
     def commit(self) -> None:
         if self.native is not None:
             self.sync()
-            self._echo("COMMIT")
-            self.native.commit()
+            self._echo(self.native.commit())
         else:
             self._sa_transaction.commit()
 
@@ -288,8 +293,7 @@ class MigrationImpl:
             # rolling back anyway: the error that brought us here is the one to raise
             with contextlib.suppress(Exception):
                 self.wait()
-            self._echo("ROLLBACK")
-            self.native.rollback()
+            self._echo(self.native.rollback())
         else:
             self._sa_transaction.rollback()
 

@@ -579,7 +579,7 @@ class MigrationContext:
                     self.impl.exec_sql(self._version_sql("create"))
                 log.info("Running %s", step)
                 if self.as_sql:
-                    self.impl.static_output("-- Running %s" % (step.short_log,))
+                    self.impl.emit_step_comment(step.short_log)
                 current = self._run_step(step, kw, current)
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step.info, heads=set(current), run_args=kw)
