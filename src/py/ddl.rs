@@ -42,7 +42,11 @@ fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>, Option<ddl::Dialec
         Some(o) => (o.remove("double_percents"), o.remove("dialect_flags")),
         None => (None, None),
     };
-    let double_percents = double_percents.and_then(|v| v.as_bool());
+    let double_percents = double_percents
+        .map(serde_json::from_value::<Option<bool>>)
+        .transpose()
+        .map_err(invalid)?
+        .flatten();
     let flags = flags
         .map(serde_json::from_value::<ddl::DialectFlags>)
         .transpose()

@@ -6,13 +6,15 @@ Every statement is rendered by Rust; this module only routes it.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import _native
 from ..util.messaging import alembic_logger
+
+if TYPE_CHECKING:
+    from ..operations.spec.types import OpSpec
 
 log = alembic_logger("alembic.runtime.migration")
 
@@ -216,14 +218,13 @@ class MigrationImpl:
         for index in sorted(checks):
             checks[index](counts[index])
 
-    def run_op(self, spec: dict[str, Any]) -> None:
-        """Render an operation spec in Rust and run each statement."""
-        if "dialect_flags" not in spec:
-            # a spec built without the dialect (batch_alter_table): the run's dialect decides
-            from ..operations.spec import dialect_flags
+    def run_op(self, spec: OpSpec) -> None:
+        """Render an operation spec in Rust, as the run's dialect renders, and run each
+        statement."""
+        from ..operations.spec import render_options, to_json
 
-            spec = {**spec, "dialect_flags": dialect_flags(self.dialect)}
-        for statement in _native.render_op(json.dumps(spec), self.dialect_name, self.as_sql):
+        text = to_json(spec, render_options(self.dialect))
+        for statement in _native.render_op(text, self.dialect_name, self.as_sql):
             self.exec_sql(statement)
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:

@@ -10,11 +10,12 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import elements, functions, operators
 
-from .dialect import _ddl_expr, _final_name, _op_spec, _pg_with, _sql, get_dialect
+from .dialect import _ddl_expr, _final_name, _pg_with, _sql, get_dialect
 from .scratch import _metadata
+from .types import CreateIndexSpec, DropIndexSpec, IndexElementSpec, IndexSpec
 
 
-def _index_element(d: Dialect, expr: Any) -> dict[str, str]:
+def _index_element(d: Dialect, expr: Any) -> IndexElementSpec:
     if isinstance(expr, sa.Column):
         return {"column": expr.name}
     if d.name == "postgresql" and not isinstance(expr, elements.ColumnClause):
@@ -31,10 +32,14 @@ def _index_element(d: Dialect, expr: Any) -> dict[str, str]:
     return {"expr": _sql(d, expr, include_table=False)}
 
 
-def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict[str, Any]:
+def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> IndexSpec:
     table: Any = idx.table
-    spec: dict[str, Any] = {
-        "index_name": _final_name(d, idx),
+    name = _final_name(d, idx)
+    if name is None:
+        # as SQLAlchemy's DDL compiler refuses it
+        raise sa.exc.CompileError("CREATE INDEX requires that the index have a name")
+    spec: IndexSpec = {
+        "index_name": name,
         "table_name": table.name,
         "schema": table.schema,
         "elements": [_index_element(d, e) for e in idx.expressions],
@@ -45,32 +50,29 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
         opts = idx.dialect_options["postgresql"]
         where = opts.get("where")
         with_ = _pg_with(opts.get("with"))
-        spec.update(
-            postgresql_using=opts.get("using") or None,
-            postgresql_where=_ddl_expr(d, where) if where is not None else None,
-            postgresql_include=[
-                c if isinstance(c, str) else c.name for c in (opts.get("include") or ())
-            ],
-            postgresql_concurrently=bool(opts.get("concurrently")),
-            postgresql_ops=dict(opts.get("ops") or {}),
-            postgresql_nulls_not_distinct=opts.get("nulls_not_distinct"),
-            postgresql_with=with_,
-            postgresql_tablespace=opts.get("tablespace"),
-        )
+        spec["postgresql_using"] = opts.get("using") or None
+        spec["postgresql_where"] = _ddl_expr(d, where) if where is not None else None
+        spec["postgresql_include"] = [
+            c if isinstance(c, str) else c.name for c in (opts.get("include") or ())
+        ]
+        spec["postgresql_concurrently"] = bool(opts.get("concurrently"))
+        spec["postgresql_ops"] = dict(opts.get("ops") or {})
+        spec["postgresql_nulls_not_distinct"] = opts.get("nulls_not_distinct")
+        spec["postgresql_with"] = with_
+        spec["postgresql_tablespace"] = opts.get("tablespace")
     elif d.name == "sqlite":
         where = idx.dialect_options["sqlite"]["where"]
         spec["sqlite_where"] = _ddl_expr(d, where) if where is not None else None
     elif d.name in ("mysql", "mariadb"):
-        spec.update(
-            mysql_prefix=idx.get_dialect_option(d, "prefix"),
-            mysql_length=idx.get_dialect_option(d, "length"),
-            mysql_using=idx.get_dialect_option(d, "using", deprecated_fallback="mysql"),
-            mysql_with_parser=idx.get_dialect_option(d, "with_parser", deprecated_fallback="mysql"),
+        spec["mysql_prefix"] = idx.get_dialect_option(d, "prefix")
+        spec["mysql_length"] = idx.get_dialect_option(d, "length")
+        spec["mysql_using"] = idx.get_dialect_option(d, "using", deprecated_fallback="mysql")
+        spec["mysql_with_parser"] = idx.get_dialect_option(
+            d, "with_parser", deprecated_fallback="mysql"
         )
     return spec
 
 
-@_op_spec
 def create_index(
     dialect: Dialect | str,
     index_name: str | None,
@@ -82,7 +84,7 @@ def create_index(
     if_not_exists: bool | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreateIndexSpec:
     """Spec of ``op.create_index``; a string column is a column name, as in alembic."""
     d = get_dialect(dialect)
     t = sa.Table(table_name, _metadata(naming_convention), schema=schema)
@@ -98,7 +100,6 @@ def create_index(
     return {"op": "create_index", **_index(d, idx, if_not_exists)}
 
 
-@_op_spec
 def drop_index(
     dialect: Dialect | str,
     index_name: str,
@@ -107,7 +108,7 @@ def drop_index(
     schema: str | None = None,
     if_exists: bool | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> DropIndexSpec:
     """Spec of ``op.drop_index``."""
     d = get_dialect(dialect)
     return {
