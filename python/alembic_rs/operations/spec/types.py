@@ -55,6 +55,7 @@ __all__ = [
     "ForeignKeyConstraintSpec",
     "ForeignKeySpec",
     "IdentitySpec",
+    "IndexDialectOptions",
     "IndexElementSpec",
     "IndexSpec",
     "LiteralSpec",
@@ -250,7 +251,26 @@ ConstraintSpec = PrimaryKeySpec | ForeignKeyConstraintSpec | UniqueSpec | CheckS
 # --- indexes -------------------------------------------------------------------------------
 
 
-class IndexSpec(TypedDict):
+class IndexDialectOptions(TypedDict, total=False):
+    """The dialect options of ``ops::Index`` (``postgresql_*``, ``sqlite_*``, ``mysql_*``)."""
+
+    postgresql_using: str | None
+    postgresql_where: str | None
+    postgresql_include: list[str]
+    postgresql_concurrently: bool
+    postgresql_ops: dict[str, str]
+    postgresql_nulls_not_distinct: bool | None
+    postgresql_with: list[tuple[str, str | None]]
+    postgresql_tablespace: str | None
+    sqlite_where: str | None
+    mysql_prefix: str | None
+    # ops::MysqlLength: one length for every column, or per column name
+    mysql_length: int | dict[str, int] | None
+    mysql_using: str | None
+    mysql_with_parser: str | None
+
+
+class IndexSpec(IndexDialectOptions):
     """``ops::Index``."""
 
     index_name: str
@@ -259,20 +279,6 @@ class IndexSpec(TypedDict):
     elements: list[IndexElementSpec]
     unique: NotRequired[bool]
     if_not_exists: NotRequired[bool]
-    postgresql_using: NotRequired[str | None]
-    postgresql_where: NotRequired[str | None]
-    postgresql_include: NotRequired[list[str]]
-    postgresql_concurrently: NotRequired[bool]
-    postgresql_ops: NotRequired[dict[str, str]]
-    postgresql_nulls_not_distinct: NotRequired[bool | None]
-    postgresql_with: NotRequired[list[tuple[str, str | None]]]
-    postgresql_tablespace: NotRequired[str | None]
-    sqlite_where: NotRequired[str | None]
-    mysql_prefix: NotRequired[str | None]
-    # ops::MysqlLength: one length for every column, or per column name
-    mysql_length: NotRequired[int | dict[str, int] | None]
-    mysql_using: NotRequired[str | None]
-    mysql_with_parser: NotRequired[str | None]
 
 
 # --- tables --------------------------------------------------------------------------------
