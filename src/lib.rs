@@ -6,6 +6,7 @@
 pub mod config;
 pub mod db;
 pub mod ddl;
+pub mod dialect;
 pub mod ops;
 pub mod revision;
 pub mod runtime;

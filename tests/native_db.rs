@@ -4,7 +4,7 @@
 //! not reachable is skipped with a note (override with `ALEMBIC_RS_TEST_PG_URL` /
 //! `ALEMBIC_RS_TEST_MYSQL_URL`). SQLite always runs.
 
-use alembic_rs::db::{Backend, Connection, DbError, Value};
+use alembic_rs::db::{Connection, DbError, Dialect, Value};
 
 fn pg_url() -> String {
     std::env::var("ALEMBIC_RS_TEST_PG_URL")
@@ -97,7 +97,7 @@ async fn postgresql() {
     let Some(mut conn) = try_connect(&pg_url()).await else {
         return;
     };
-    assert_eq!(conn.backend(), Backend::Postgresql);
+    assert_eq!(conn.backend(), Dialect::Postgresql);
     ddl_rolls_back(&mut conn).await;
     conn.begin().await.unwrap();
     batch_names_failing_statement(&mut conn).await;
@@ -157,7 +157,7 @@ async fn sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:///{}", dir.path().join("x.db").display());
     let mut conn = Connection::connect(&url).await.unwrap();
-    assert_eq!(conn.backend(), Backend::Sqlite);
+    assert_eq!(conn.backend(), Dialect::Sqlite);
     ddl_rolls_back(&mut conn).await;
     conn.begin().await.unwrap();
     batch_names_failing_statement(&mut conn).await;

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import io
+import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -46,7 +48,8 @@ class SpecOps:
     def __getattr__(self, name: str):
         def call(*args, **kw):
             s = getattr(spec, name)(self.d, *args, **kw)
-            for stmt in _native.render_op(spec.to_json(s), self.dialect, True):
+            text = spec.to_json(s, spec.render_options(self.d))
+            for stmt in _native.render_op(text, self.dialect, True):
                 self.out.append(stmt + ";\n\n")
 
         return call
@@ -557,6 +560,95 @@ def test_bad_spec_raises_clear_error() -> None:
         _native.render_op('{"op": "drop_table"}', "postgresql", True)
     with pytest.raises(ValueError, match="unknown dialect"):
         _native.render_op('{"op": "drop_table", "table_name": "t"}', "oracle", True)
+
+
+def _misspell(d: dict, key: str, wrong: str) -> dict:
+    """``d`` with ``key`` spelled ``wrong`` (same value, same place)."""
+    return {wrong if k == key else k: v for k, v in d.items()}
+
+
+@pytest.mark.parametrize(
+    ("build", "misspell", "wrong"),
+    [
+        # a top-level field of the operation
+        (
+            lambda: spec.drop_table("postgresql", "t", if_exists=True),
+            lambda s: _misspell(s, "if_exists", "if_exist"),
+            "if_exist",
+        ),
+        # inside the column of add_column
+        (
+            lambda: spec.add_column("postgresql", "t", sa.Column("c", sa.Integer)),
+            lambda s: {**s, "column": _misspell(s["column"], "nullable", "nulable")},
+            "nulable",
+        ),
+        # inside a constraint
+        (
+            lambda: spec.create_unique_constraint("postgresql", "uq", "t", ["a"]),
+            lambda s: {**s, "constraint": _misspell(s["constraint"], "deferrable", "deferable")},
+            "deferable",
+        ),
+        # a render option beside the operation
+        (
+            lambda: spec.drop_table("postgresql", "t"),
+            lambda s: {**s, "dialect_flag": spec.dialect_flags(spec.get_dialect("postgresql"))},
+            "dialect_flag",
+        ),
+    ],
+)
+def test_misspelled_spec_key_is_refused(build, misspell, wrong) -> None:
+    # through the real boundary: a spec a builder made, one key misspelled, given to Rust
+    built = build()
+    assert _native.render_op(spec.to_json(built), "postgresql", True)  # as built, it renders
+    with pytest.raises(ValueError, match=f"invalid operation spec: unknown field `{wrong}`"):
+        _native.render_op(json.dumps(misspell(built)), "postgresql", True)
+
+
+def test_misspelled_batch_step_key_is_refused() -> None:
+    step = {**spec.drop_column("sqlite", "t", "c"), "existing_type_nam": None}
+    batch = {"op": "batch_alter_table", "table_name": "t", "recreate": "never", "steps": [step]}
+    with pytest.raises(ValueError, match="unknown field `existing_type_nam`"):
+        _native.render_op(json.dumps(batch), "sqlite", True)
+
+
+def test_render_options_are_typed() -> None:
+    with pytest.raises(ValueError, match="invalid operation spec"):
+        _native.render_op('{"op": "drop_table", "table_name": "t", "double_percents": 1}', "mysql")
+
+
+def _raised(migration_context_cls, operations_cls, call) -> tuple[str, str]:
+    """The exception ``call(op)`` raises offline on PostgreSQL: its class and message, with
+    object addresses blanked."""
+    ctx = migration_context_cls.configure(
+        dialect_name="postgresql", opts={"as_sql": True, "output_buffer": io.StringIO()}
+    )
+    with pytest.raises(Exception) as info:
+        call(operations_cls(ctx))
+    return type(info.value).__name__, re.sub(r"0x[0-9a-f]+", "0x", str(info.value))
+
+
+UNRENDERABLE = {
+    # no name: alembic builds the constraint of the type, SQLAlchemy refuses it unnamed
+    "drop_constraint_unnamed": lambda op: op.drop_constraint(None, "t"),
+    "drop_unique_unnamed": lambda op: op.drop_constraint(None, "t", type_="unique"),
+    "drop_foreignkey_unnamed": lambda op: op.drop_constraint(None, "t", type_="foreignkey"),
+    "drop_primary_unnamed": lambda op: op.drop_constraint(None, "t", type_="primary"),
+    "drop_check_unnamed": lambda op: op.drop_constraint(None, "t", type_="check"),
+    # ForeignKey("b") means b.x, which the stand-in table b has not
+    "foreign_key_to_a_table": lambda op: op.create_table(
+        "a", sa.Column("x", sa.Integer, sa.ForeignKey("b"))
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNRENDERABLE))
+def test_unrenderable_specs_raise_as_alembic(name: str) -> None:
+    call = UNRENDERABLE[name]
+    from alembic_rs.operations import Operations as OurOperations
+    from alembic_rs.runtime.migration import MigrationContext as OurMigrationContext
+
+    expected = _raised(MigrationContext, Operations, call)
+    assert _raised(OurMigrationContext, OurOperations, call) == expected
 
 
 def test_online_mode_keeps_percent_signs() -> None:

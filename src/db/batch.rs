@@ -8,7 +8,7 @@
 //! (`VACUUM`, `... CONCURRENTLY`, ...) or that return several results (`CALL`) are sent
 //! alone. Statements with nothing but comments are not sent at all.
 
-use super::Backend;
+use super::Dialect;
 
 /// Joined chunks stay below this size (MySQL's `max_allowed_packet` is 4 MiB at least).
 const MAX_CHUNK_BYTES: usize = 1 << 20;
@@ -46,7 +46,7 @@ impl Chunk {
 }
 
 /// Split `statements` into chunks, keeping their order.
-pub(crate) fn plan(statements: &[String], backend: Backend) -> Vec<Chunk> {
+pub(crate) fn plan(statements: &[String], backend: Dialect) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut current = Chunk::empty();
     for (index, statement) in statements.iter().enumerate() {
@@ -108,7 +108,7 @@ fn is_trivial(sql: &str) -> bool {
     }
 }
 
-fn must_run_alone(body: &str, backend: Backend) -> bool {
+fn must_run_alone(body: &str, backend: Dialect) -> bool {
     if body.contains(';') {
         return true;
     }
@@ -116,7 +116,7 @@ fn must_run_alone(body: &str, backend: Backend) -> bool {
     let words: Vec<&str> = upper.split_whitespace().take(2).collect();
     let starts = |prefix: &[&str]| words.len() >= prefix.len() && words[..prefix.len()] == *prefix;
     match backend {
-        Backend::Postgresql => {
+        Dialect::Postgresql => {
             starts(&["VACUUM"])
                 || starts(&["REINDEX"])
                 || starts(&["CREATE", "DATABASE"])
@@ -126,8 +126,8 @@ fn must_run_alone(body: &str, backend: Backend) -> bool {
                 || starts(&["DROP", "TABLESPACE"])
                 || upper.contains("CONCURRENTLY")
         }
-        Backend::Mysql | Backend::Mariadb => starts(&["CALL"]),
-        Backend::Sqlite => false,
+        Dialect::Mysql | Dialect::Mariadb => starts(&["CALL"]),
+        Dialect::Sqlite => false,
     }
 }
 
@@ -147,7 +147,7 @@ mod tests {
                 "INSERT INTO a VALUES (1);",
                 "DROP TABLE a",
             ]),
-            Backend::Postgresql,
+            Dialect::Postgresql,
         );
         assert_eq!(
             chunks,
@@ -171,7 +171,7 @@ mod tests {
                 "SELECT 4 -- trailing",
                 "SELECT 5",
             ]),
-            Backend::Postgresql,
+            Dialect::Postgresql,
         );
         let shape: Vec<Vec<usize>> = chunks.iter().map(|c| c.indexes.clone()).collect();
         assert_eq!(shape, vec![vec![0], vec![1], vec![4], vec![5, 6]]);
@@ -181,15 +181,15 @@ mod tests {
     #[test]
     fn call_runs_alone_on_mysql_only() {
         let list = stmts(&["CALL p()", "SELECT 1"]);
-        assert_eq!(plan(&list, Backend::Mysql).len(), 2);
-        assert_eq!(plan(&list, Backend::Postgresql).len(), 1);
+        assert_eq!(plan(&list, Dialect::Mysql).len(), 2);
+        assert_eq!(plan(&list, Dialect::Postgresql).len(), 1);
     }
 
     #[test]
     fn locates_a_statement_by_character_position() {
         let chunks = plan(
             &stmts(&["CREATE TABLE é (id int)", "CREATE TABLEX broken"]),
-            Backend::Postgresql,
+            Dialect::Postgresql,
         );
         let chunk = &chunks[0];
         assert_eq!(chunk.statement_at_char(1), Some(0));

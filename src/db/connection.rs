@@ -17,7 +17,7 @@ use sqlx::{
 use super::batch;
 use super::typed::{self, BoundResult, PgParam, TypedValue};
 use super::url::{DbUrl, quote};
-use super::{Backend, BatchError, DbError, Value};
+use super::{BatchError, DbError, Dialect, Value};
 
 /// A native database connection opened from a SQLAlchemy URL.
 ///
@@ -25,7 +25,7 @@ use super::{Backend, BatchError, DbError, Value};
 /// remembers whether it opened one (`in_transaction`).
 pub struct Connection {
     driver: Driver,
-    backend: Backend,
+    backend: Dialect,
     /// The URL with its password hidden, for messages.
     url: String,
     in_transaction: bool,
@@ -83,18 +83,18 @@ impl Connection {
         let failed = |e: sqlx::Error| connect_error(&parsed, e);
         let mut sqlite_file = None;
         let (driver, backend) = match backend {
-            Backend::Postgresql => {
+            Dialect::Postgresql => {
                 let options = postgres_options(&parsed).map_err(failed)?;
                 let conn = options.connect().await.map_err(failed)?;
                 (Driver::Postgres(conn), backend)
             }
-            Backend::Sqlite => {
+            Dialect::Sqlite => {
                 let options = sqlite_options(&parsed).map_err(not_native)?;
                 sqlite_file = Some(options.get_filename().to_path_buf());
                 let conn = options.connect().await.map_err(failed)?;
                 (Driver::Sqlite(conn), backend)
             }
-            Backend::Mysql | Backend::Mariadb => {
+            Dialect::Mysql | Dialect::Mariadb => {
                 let options = mysql_options(&parsed).map_err(failed)?;
                 let mut conn = options.connect().await.map_err(failed)?;
                 // SQLAlchemy tells MariaDB apart by the server version, whatever the URL says
@@ -103,9 +103,9 @@ impl Connection {
                     .await
                     .map_err(failed)?;
                 let backend = if version.to_ascii_lowercase().contains("mariadb") {
-                    Backend::Mariadb
+                    Dialect::Mariadb
                 } else {
-                    Backend::Mysql
+                    Dialect::Mysql
                 };
                 (Driver::Mysql(conn), backend)
             }
@@ -121,7 +121,7 @@ impl Connection {
     }
 
     /// The database behind this connection.
-    pub fn backend(&self) -> Backend {
+    pub fn backend(&self) -> Dialect {
         self.backend
     }
 
@@ -478,7 +478,7 @@ impl Connection {
         if self.in_transaction {
             return Ok(());
         }
-        self.execute("BEGIN").await?;
+        self.execute(super::BEGIN).await?;
         self.in_transaction = true;
         Ok(())
     }
@@ -486,13 +486,13 @@ impl Connection {
     /// `COMMIT` the transaction. The transaction is over even when this fails.
     pub async fn commit(&mut self) -> Result<(), DbError> {
         self.in_transaction = false;
-        self.execute("COMMIT").await.map(drop)
+        self.execute(super::COMMIT).await.map(drop)
     }
 
     /// `ROLLBACK` the transaction.
     pub async fn rollback(&mut self) -> Result<(), DbError> {
         self.in_transaction = false;
-        self.execute("ROLLBACK").await.map(drop)
+        self.execute(super::ROLLBACK).await.map(drop)
     }
 
     /// On MySQL/MariaDB, turn the session's autocommit off, as PyMySQL keeps it: after a
@@ -508,9 +508,9 @@ impl Connection {
     /// The server's version string (for SQLite, the library's: `3.46.0`).
     pub async fn server_version(&mut self) -> Result<String, DbError> {
         let sql = match self.backend {
-            Backend::Postgresql => "SHOW server_version",
-            Backend::Sqlite => "SELECT sqlite_version()",
-            Backend::Mysql | Backend::Mariadb => "SELECT VERSION()",
+            Dialect::Postgresql => "SHOW server_version",
+            Dialect::Sqlite => "SELECT sqlite_version()",
+            Dialect::Mysql | Dialect::Mariadb => "SELECT VERSION()",
         };
         Ok(text_of(self.query_scalar(sql).await?).unwrap_or_default())
     }
@@ -573,9 +573,9 @@ impl Connection {
     /// MySQL database, SQLite's `main`.
     pub async fn current_schema(&mut self) -> Result<Option<String>, DbError> {
         let sql = match self.backend {
-            Backend::Postgresql => "SELECT current_schema()",
-            Backend::Mysql | Backend::Mariadb => "SELECT DATABASE()",
-            Backend::Sqlite => return Ok(Some("main".to_string())),
+            Dialect::Postgresql => "SELECT current_schema()",
+            Dialect::Mysql | Dialect::Mariadb => "SELECT DATABASE()",
+            Dialect::Sqlite => return Ok(Some("main".to_string())),
         };
         Ok(text_of(self.query_scalar(sql).await?))
     }
@@ -584,9 +584,9 @@ impl Connection {
     /// SQLite file of `main`.
     pub async fn database_name(&mut self) -> Result<Option<String>, DbError> {
         let sql = match self.backend {
-            Backend::Postgresql => "SELECT current_database()",
-            Backend::Mysql | Backend::Mariadb => "SELECT DATABASE()",
-            Backend::Sqlite => "SELECT file FROM pragma_database_list WHERE name = 'main'",
+            Dialect::Postgresql => "SELECT current_database()",
+            Dialect::Mysql | Dialect::Mariadb => "SELECT DATABASE()",
+            Dialect::Sqlite => "SELECT file FROM pragma_database_list WHERE name = 'main'",
         };
         Ok(text_of(self.query_scalar(sql).await?))
     }

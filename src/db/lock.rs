@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Backend, Connection, DbError, Value};
+use super::{Connection, DbError, Dialect, Value};
 
 /// How often a waiting run asks again for the lock.
 const POLL: Duration = Duration::from_millis(100);
@@ -61,15 +61,15 @@ impl Connection {
         let deadline = Instant::now() + timeout;
         loop {
             let acquired = match self.backend() {
-                Backend::Postgresql => truthy(
+                Dialect::Postgresql => truthy(
                     self.query_scalar(&format!("SELECT pg_try_advisory_lock({})", lock.key))
                         .await?,
                 ),
-                Backend::Mysql | Backend::Mariadb => truthy(
+                Dialect::Mysql | Dialect::Mariadb => truthy(
                     self.query_scalar(&format!("SELECT GET_LOCK('{}', 0)", lock.mysql_name()))
                         .await?,
                 ),
-                Backend::Sqlite => self.try_lock_sqlite_file()?,
+                Dialect::Sqlite => self.try_lock_sqlite_file()?,
             };
             if acquired {
                 return Ok(true);
@@ -84,15 +84,15 @@ impl Connection {
     /// Release the migration lock taken by [`Connection::acquire_migration_lock`].
     pub async fn release_migration_lock(&mut self, lock: &MigrationLock) -> Result<(), DbError> {
         match self.backend() {
-            Backend::Postgresql => {
+            Dialect::Postgresql => {
                 self.query_scalar(&format!("SELECT pg_advisory_unlock({})", lock.key))
                     .await?;
             }
-            Backend::Mysql | Backend::Mariadb => {
+            Dialect::Mysql | Dialect::Mariadb => {
                 self.query_scalar(&format!("SELECT RELEASE_LOCK('{}')", lock.mysql_name()))
                     .await?;
             }
-            Backend::Sqlite => {
+            Dialect::Sqlite => {
                 // closing the file ends its flock
                 self.sqlite_lock = None;
             }

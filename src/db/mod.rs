@@ -11,66 +11,19 @@ pub mod params;
 pub mod typed;
 pub mod url;
 
-use std::fmt;
-use std::str::FromStr;
-
+pub use crate::dialect::Dialect;
 pub use connection::Connection;
 pub use lock::MigrationLock;
 pub use params::{ParamRef, ParamStyle};
 pub use typed::{BoundResult, TypedValue};
 pub use url::DbUrl;
 
-/// The database behind a connection (or named by a URL).
-///
-/// MariaDB is kept apart from MySQL because SQLAlchemy renders some statements
-/// differently for it (it supports `INSERT ... RETURNING`, for one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Backend {
-    Postgresql,
-    Sqlite,
-    Mysql,
-    Mariadb,
-}
-
-impl Backend {
-    /// SQLAlchemy's dialect name: `postgresql`, `sqlite`, `mysql`, `mariadb`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Postgresql => "postgresql",
-            Backend::Sqlite => "sqlite",
-            Backend::Mysql => "mysql",
-            Backend::Mariadb => "mariadb",
-        }
-    }
-
-    /// MySQL or MariaDB: same wire protocol, same quoting.
-    pub fn is_mysql_family(self) -> bool {
-        matches!(self, Backend::Mysql | Backend::Mariadb)
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Backend {
-    type Err = DbError;
-
-    /// A dialect name, optionally with a driver: `postgresql`, `postgres`,
-    /// `postgresql+psycopg`, `sqlite`, `mysql`, `mariadb`.
-    fn from_str(s: &str) -> Result<Backend, DbError> {
-        let dialect = s.split_once('+').map_or(s, |(d, _)| d);
-        match dialect.to_ascii_lowercase().as_str() {
-            "postgresql" | "postgres" => Ok(Backend::Postgresql),
-            "sqlite" => Ok(Backend::Sqlite),
-            "mysql" => Ok(Backend::Mysql),
-            "mariadb" => Ok(Backend::Mariadb),
-            _ => Err(DbError::UnknownDialect(s.to_string())),
-        }
-    }
-}
+/// `BEGIN`: what starts a transaction on a native connection, on every dialect served.
+pub const BEGIN: &str = "BEGIN";
+/// `COMMIT`: what ends a transaction, keeping its work.
+pub const COMMIT: &str = "COMMIT";
+/// `ROLLBACK`: what ends a transaction, undoing its work.
+pub const ROLLBACK: &str = "ROLLBACK";
 
 /// A value read from a result row.
 ///
@@ -98,10 +51,6 @@ pub enum DbError {
     /// unknown dialect or driver): the caller should use SQLAlchemy instead.
     #[error("'{url}' is not served by a native connection: {reason}")]
     NotNative { url: String, reason: String },
-
-    /// A dialect name that is none of postgresql, sqlite, mysql, mariadb.
-    #[error("unknown dialect '{0}'")]
-    UnknownDialect(String),
 
     /// Connecting failed. `url` has its password replaced by `***`.
     #[error("could not connect to '{url}': {message}")]
@@ -179,24 +128,6 @@ fn describe(err: &sqlx::Error) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backend_names_round_trip() {
-        for b in [
-            Backend::Postgresql,
-            Backend::Sqlite,
-            Backend::Mysql,
-            Backend::Mariadb,
-        ] {
-            assert_eq!(b.name().parse::<Backend>().unwrap(), b);
-        }
-        assert_eq!(
-            "postgresql+psycopg".parse::<Backend>().unwrap(),
-            Backend::Postgresql
-        );
-        assert_eq!("postgres".parse::<Backend>().unwrap(), Backend::Postgresql);
-        assert!("oracle".parse::<Backend>().is_err());
-    }
 
     #[test]
     fn statement_error_names_the_sql() {

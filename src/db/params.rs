@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-use super::{Backend, DbError};
+use super::{DbError, Dialect};
 
 /// A PEP 249 `paramstyle`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +104,7 @@ pub fn sent_text(sql: &str, style: ParamStyle) -> Result<String, DbError> {
 }
 
 /// Rewrite `sql` from `style` to `backend`'s placeholders.
-pub fn convert(sql: &str, style: ParamStyle, backend: Backend) -> Result<Converted, DbError> {
+pub fn convert(sql: &str, style: ParamStyle, backend: Dialect) -> Result<Converted, DbError> {
     if style == ParamStyle::NumericDollar {
         return Err(DbError::InvalidParams(
             "paramstyle 'numeric_dollar' is not one alembic-rs binds".to_string(),
@@ -120,7 +120,7 @@ pub fn convert(sql: &str, style: ParamStyle, backend: Backend) -> Result<Convert
     let mut i = 0;
     let push = |out: &mut Converted, r: ParamRef, rest: &str| {
         let cast = rest.starts_with("::");
-        if backend == Backend::Postgresql {
+        if backend == Dialect::Postgresql {
             // PostgreSQL refers to a value by number: a repeated name reuses its number
             let n = match out.params.iter().position(|p| *p == r) {
                 Some(n) => {
@@ -246,7 +246,7 @@ pub fn recast(sql: &str, n: usize, type_name: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
     let mut i = 0;
     while i < bytes.len() {
-        let skip = skip_quoted(sql, i, Backend::Postgresql);
+        let skip = skip_quoted(sql, i, Dialect::Postgresql);
         if skip > i {
             out.push_str(&sql[i..skip]);
             i = skip;
@@ -270,7 +270,7 @@ pub fn recast(sql: &str, n: usize, type_name: &str) -> String {
 
 /// If a quoted string, quoted identifier or comment starts at `i`, the index just past
 /// it; else `i`.
-fn skip_quoted(sql: &str, i: usize, backend: Backend) -> usize {
+fn skip_quoted(sql: &str, i: usize, backend: Dialect) -> usize {
     let bytes = sql.as_bytes();
     let find_from = |from: usize, pat: &str| sql[from..].find(pat).map_or(sql.len(), |n| from + n);
     match bytes[i] {
@@ -297,7 +297,7 @@ fn skip_quoted(sql: &str, i: usize, backend: Backend) -> usize {
         b'-' if bytes.get(i + 1) == Some(&b'-') => find_from(i, "\n"),
         b'#' if backend.is_mysql_family() => find_from(i, "\n"),
         b'/' if bytes.get(i + 1) == Some(&b'*') => (find_from(i + 2, "*/") + 2).min(sql.len()),
-        b'$' if backend == Backend::Postgresql => {
+        b'$' if backend == Dialect::Postgresql => {
             // a dollar-quoted string: $tag$ ... $tag$
             let rest = &sql[i + 1..];
             let Some(end) = rest.find('$') else { return i };
@@ -321,7 +321,7 @@ fn skip_quoted(sql: &str, i: usize, backend: Backend) -> usize {
 mod tests {
     use super::*;
 
-    fn conv(sql: &str, style: ParamStyle, backend: Backend) -> (String, Vec<ParamRef>, Vec<bool>) {
+    fn conv(sql: &str, style: ParamStyle, backend: Dialect) -> (String, Vec<ParamRef>, Vec<bool>) {
         let c = convert(sql, style, backend).unwrap();
         (c.sql, c.params, c.cast)
     }
@@ -332,9 +332,9 @@ mod tests {
 
     #[test]
     fn placeholders_per_style_and_backend() {
-        use Backend::*;
+        use Dialect::*;
         use ParamStyle::*;
-        let cases: &[(&str, ParamStyle, Backend, &str, Vec<ParamRef>)] = &[
+        let cases: &[(&str, ParamStyle, Dialect, &str, Vec<ParamRef>)] = &[
             (
                 "UPDATE t SET a = %(a)s WHERE id = %(id)s AND b = %(a)s",
                 Pyformat,
@@ -419,15 +419,15 @@ mod tests {
         let (_, _, cast) = conv(
             "SELECT %(a)s::DATE, %(b)s, %(a)s::DATE",
             ParamStyle::Pyformat,
-            Backend::Postgresql,
+            Dialect::Postgresql,
         );
         assert_eq!(cast, vec![true, false]);
     }
 
     #[test]
     fn bad_placeholders_are_errors() {
-        assert!(convert("SELECT 5 % 2", ParamStyle::Pyformat, Backend::Postgresql).is_err());
-        assert!(convert("SELECT %(a", ParamStyle::Pyformat, Backend::Postgresql).is_err());
+        assert!(convert("SELECT 5 % 2", ParamStyle::Pyformat, Dialect::Postgresql).is_err());
+        assert!(convert("SELECT %(a", ParamStyle::Pyformat, Dialect::Postgresql).is_err());
         assert!("dollar".parse::<ParamStyle>().is_err());
     }
 

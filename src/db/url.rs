@@ -1,7 +1,7 @@
 //! SQLAlchemy database URLs: parsing (the same grammar as `sqlalchemy.engine.make_url`)
 //! and rendering with the password hidden, for error messages.
 
-use super::{Backend, DbError};
+use super::{DbError, Dialect};
 
 /// A parsed SQLAlchemy URL: `drivername://user:password@host:port/database?key=value`.
 ///
@@ -125,7 +125,7 @@ impl DbUrl {
     }
 
     /// The backend this URL names, if alembic-rs serves it natively.
-    pub fn backend(&self) -> Option<Backend> {
+    pub fn backend(&self) -> Option<Dialect> {
         let known = |drivers: &[&str]| self.driver().is_none_or(|d| drivers.contains(&d));
         match self.dialect_name() {
             "postgresql" | "postgres" => known(&[
@@ -136,10 +136,10 @@ impl DbUrl {
                 "asyncpg",
                 "pg8000",
             ])
-            .then_some(Backend::Postgresql),
-            "sqlite" => known(&["pysqlite", "aiosqlite"]).then_some(Backend::Sqlite),
-            "mysql" => known(MYSQL_DRIVERS).then_some(Backend::Mysql),
-            "mariadb" => known(MYSQL_DRIVERS).then_some(Backend::Mariadb),
+            .then_some(Dialect::Postgresql),
+            "sqlite" => known(&["pysqlite", "aiosqlite"]).then_some(Dialect::Sqlite),
+            "mysql" => known(MYSQL_DRIVERS).then_some(Dialect::Mysql),
+            "mariadb" => known(MYSQL_DRIVERS).then_some(Dialect::Mariadb),
             _ => None,
         }
     }
@@ -390,11 +390,11 @@ mod tests {
     #[test]
     fn backends() {
         let b = |u: &str| DbUrl::parse(u).unwrap().backend();
-        assert_eq!(b("postgresql+asyncpg://h/d"), Some(Backend::Postgresql));
-        assert_eq!(b("postgres://h/d"), Some(Backend::Postgresql));
-        assert_eq!(b("sqlite+aiosqlite:///x.db"), Some(Backend::Sqlite));
-        assert_eq!(b("mysql+mysqldb://h/d"), Some(Backend::Mysql));
-        assert_eq!(b("mariadb+pymysql://h/d"), Some(Backend::Mariadb));
+        assert_eq!(b("postgresql+asyncpg://h/d"), Some(Dialect::Postgresql));
+        assert_eq!(b("postgres://h/d"), Some(Dialect::Postgresql));
+        assert_eq!(b("sqlite+aiosqlite:///x.db"), Some(Dialect::Sqlite));
+        assert_eq!(b("mysql+mysqldb://h/d"), Some(Dialect::Mysql));
+        assert_eq!(b("mariadb+pymysql://h/d"), Some(Dialect::Mariadb));
         assert_eq!(b("oracle://h/d"), None);
         assert_eq!(b("sqlite+pysqlcipher:///x.db"), None);
     }

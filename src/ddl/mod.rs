@@ -12,6 +12,7 @@ pub mod literal;
 pub mod quote;
 mod reserved;
 
+pub use crate::dialect::Dialect;
 pub use batch::requires_recreate;
 pub use compiler::Compiler;
 pub use quote::Preparer;
@@ -19,48 +20,6 @@ pub use quote::Preparer;
 use crate::ops::{
     AddConstraint, Constraint, ConstraintType, DropConstraint, Op, TableComment, TypeDdl,
 };
-
-/// The SQL dialects alembic-rs renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    /// PostgreSQL.
-    Postgresql,
-    /// SQLite.
-    Sqlite,
-    /// MySQL.
-    Mysql,
-    /// MariaDB.
-    Mariadb,
-}
-
-impl Dialect {
-    /// The SQLAlchemy dialect name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Postgresql => "postgresql",
-            Dialect::Sqlite => "sqlite",
-            Dialect::Mysql => "mysql",
-            Dialect::Mariadb => "mariadb",
-        }
-    }
-
-    /// Parse a SQLAlchemy dialect name (a driver suffix such as `+asyncpg` is ignored).
-    pub fn from_name(name: &str) -> Result<Self, DdlError> {
-        let base = name.split('+').next().unwrap_or(name);
-        match base {
-            "postgresql" | "postgres" => Ok(Dialect::Postgresql),
-            "sqlite" => Ok(Dialect::Sqlite),
-            "mysql" => Ok(Dialect::Mysql),
-            "mariadb" => Ok(Dialect::Mariadb),
-            _ => Err(DdlError::UnknownDialect(name.to_string())),
-        }
-    }
-
-    /// Whether the default driver's paramstyle makes SQLAlchemy double every `%`.
-    pub fn doubles_percents(self) -> bool {
-        !matches!(self, Dialect::Sqlite)
-    }
-}
 
 /// What the run's SQLAlchemy dialect says about details that vary with the server's settings
 /// and between SQLAlchemy releases. Python reads them off the dialect instance; the defaults
@@ -82,7 +41,7 @@ pub struct DialectFlags {
 impl DialectFlags {
     /// A never-connected dialect's flags under SQLAlchemy 2.1.
     pub fn defaults(dialect: Dialect) -> Self {
-        let mysql = matches!(dialect, Dialect::Mysql | Dialect::Mariadb);
+        let mysql = dialect.is_mysql_family();
         DialectFlags {
             backslash_escapes: mysql,
             default_function_parens: mysql,
@@ -108,9 +67,6 @@ pub struct RenderOptions {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DdlError {
-    /// The dialect name is not one we render.
-    #[error("unknown dialect '{0}'")]
-    UnknownDialect(String),
     /// The dialect cannot do this (alembic raises `NotImplementedError`).
     #[error("{0}")]
     NotSupported(String),

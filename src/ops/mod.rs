@@ -743,6 +743,7 @@ pub struct Execute {
 
 /// A literal value in `bulk_insert`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Literal {
     /// NULL.
@@ -969,27 +970,60 @@ mod tests {
 
     #[test]
     fn a_misspelled_key_is_an_error() {
+        // (spec, the misspelled key the error must name)
         let cases = [
             // a top-level op field
-            r#"{"op": "drop_column", "table_name": "t", "column_name": "c", "if_exist": true}"#,
+            (
+                r#"{"op": "drop_column", "table_name": "t", "column_name": "c", "if_exist": true}"#,
+                "if_exist",
+            ),
             // inside a column
-            r#"{"op": "add_column", "table_name": "t", "column": {"name": "c",
+            (
+                r#"{"op": "add_column", "table_name": "t", "column": {"name": "c",
                 "type": {"sql": "INTEGER"}, "nulable": false}}"#,
+                "nulable",
+            ),
             // a constraint with deferrability fields next to it
-            r#"{"op": "create_unique_constraint", "table_name": "t", "constraint":
+            (
+                r#"{"op": "create_unique_constraint", "table_name": "t", "constraint":
                 {"type": "unique", "columns": ["a"], "deferable": true}}"#,
+                "deferable",
+            ),
             // a server default
-            r#"{"op": "add_column", "table_name": "t", "column": {"name": "c",
+            (
+                r#"{"op": "add_column", "table_name": "t", "column": {"name": "c",
                 "type": {"sql": "TEXT"}, "server_default": {"kind": "sql", "sqll": "1"}}}"#,
+                "sqll",
+            ),
             // a batch step (its own keys and the op's) and a batch column
-            r#"{"op": "batch_alter_table", "table_name": "t", "steps": [{"op": "drop_column",
+            (
+                r#"{"op": "batch_alter_table", "table_name": "t", "steps": [{"op": "drop_column",
                 "table_name": "t", "column_name": "c", "insert_befor": "x"}]}"#,
-            r#"{"op": "batch_alter_table", "table_name": "t", "table": {"columns": [{"name": "c",
+                "insert_befor",
+            ),
+            (
+                r#"{"op": "batch_alter_table", "table_name": "t", "table": {"columns": [{"name": "c",
                 "type": {"sql": "TEXT"}, "afinity": "TEXT"}]}}"#,
+                "afinity",
+            ),
+            // a bulk_insert value (adjacently tagged: serde says "invalid value: string")
+            (
+                r#"{"op": "bulk_insert", "table_name": "t", "rows": [[["c", {"kind": "null",
+                "valu": 1}]]]}"#,
+                "valu",
+            ),
+            // an index element (externally tagged: the key is the variant)
+            (
+                r#"{"op": "create_index", "index_name": "i", "table_name": "t",
+                "elements": [{"colum": "a"}]}"#,
+                "colum",
+            ),
         ];
-        for json in cases {
-            let err = serde_json::from_str::<Op>(json).expect_err(json);
-            assert!(err.to_string().contains("unknown field"), "{json}: {err}");
+        for (json, key) in cases {
+            let err = serde_json::from_str::<Op>(json)
+                .expect_err(json)
+                .to_string();
+            assert!(err.contains(key), "{json}: {err}");
         }
         // the same objects spelled right are read
         let ok: Op = serde_json::from_str(

@@ -6,7 +6,6 @@
 
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use std::time::Duration;
@@ -16,7 +15,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyString, PyTuple};
 
-use crate::db::{self, Backend, BatchError, DbError, Value};
+use crate::db::{self, BatchError, DbError, Dialect, Value};
 use crate::runtime::{offline, version::VersionTable};
 
 use super::errors::{batch_error, database_error, db_error, identifier_error};
@@ -80,7 +79,7 @@ pub struct PyConnection {
     /// A batch sent with `submit_batch`, still running on the runtime: it holds the
     /// connection's lock until it is done, and its outcome is collected by the next call.
     inflight: Mutex<Option<InflightBatch>>,
-    pub(super) backend: Backend,
+    pub(super) backend: Dialect,
 }
 
 impl PyConnection {
@@ -244,19 +243,36 @@ impl PyConnection {
             .collect()
     }
 
-    /// `BEGIN` a transaction.
-    fn begin(&self, py: Python<'_>) -> PyResult<()> {
-        self.call(py, |c| Box::pin(async move { Ok(c.begin().await?) }))
+    /// `BEGIN` a transaction; returns the statement sent, for the caller's SQL log, or
+    /// `None` when a transaction was already open (it is kept, not nested).
+    fn begin(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
+        self.call(py, |c| {
+            Box::pin(async move {
+                let began = !c.in_transaction();
+                c.begin().await?;
+                Ok(began.then_some(db::BEGIN))
+            })
+        })
     }
 
-    /// `COMMIT` the transaction.
-    fn commit(&self, py: Python<'_>) -> PyResult<()> {
-        self.call(py, |c| Box::pin(async move { Ok(c.commit().await?) }))
+    /// `COMMIT` the transaction; returns the statement sent.
+    fn commit(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.call(py, |c| {
+            Box::pin(async move {
+                c.commit().await?;
+                Ok(db::COMMIT)
+            })
+        })
     }
 
-    /// `ROLLBACK` the transaction.
-    fn rollback(&self, py: Python<'_>) -> PyResult<()> {
-        self.call(py, |c| Box::pin(async move { Ok(c.rollback().await?) }))
+    /// `ROLLBACK` the transaction; returns the statement sent.
+    fn rollback(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.call(py, |c| {
+            Box::pin(async move {
+                c.rollback().await?;
+                Ok(db::ROLLBACK)
+            })
+        })
     }
 
     /// On MySQL/MariaDB, turn autocommit off as PyMySQL keeps it (no-op elsewhere).
@@ -352,10 +368,6 @@ fn value_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
-fn backend_arg(py: Python<'_>, dialect: &str) -> PyResult<Backend> {
-    Backend::from_str(dialect).map_err(|e| db_error(py, e))
-}
-
 /// The SQL of one `alembic_version` operation, without terminator, exactly as alembic
 /// renders it. `action` is `create`, `insert`, `update` (from `version` to
 /// `to_version`), `delete`, `select` or `drop`. `returning` is the run's dialect's
@@ -364,7 +376,7 @@ fn backend_arg(py: Python<'_>, dialect: &str) -> PyResult<Backend> {
 #[pyo3(signature = (dialect, action, table="alembic_version", schema=None, pk=true, version=None, to_version=None, returning=None))]
 #[allow(clippy::too_many_arguments)]
 fn version_table_sql(
-    dialect: &str,
+    dialect: Dialect,
     action: &str,
     table: &str,
     schema: Option<&str>,
@@ -375,13 +387,12 @@ fn version_table_sql(
 ) -> PyResult<String> {
     // (the GIL is held: the errors map needs it)
     Python::attach(|py| {
-        let backend = backend_arg(py, dialect)?;
         let vt = VersionTable {
-            backend,
+            backend: dialect,
             name: table.to_string(),
             schema: schema.map(str::to_string),
             pk,
-            returning: returning.unwrap_or(VersionTable::default_returning(backend)),
+            returning: returning.unwrap_or(VersionTable::default_returning(dialect)),
         };
         let need = |v: Option<&str>, what: &str| {
             v.map(str::to_string)
@@ -406,14 +417,20 @@ fn version_table_sql(
 
 /// The text `--sql` mode writes when a transaction begins (`BEGIN;` and a blank line).
 #[pyfunction]
-fn offline_begin(py: Python<'_>, dialect: &str) -> PyResult<String> {
-    Ok(offline::begin(backend_arg(py, dialect)?))
+fn offline_begin(dialect: Dialect) -> String {
+    offline::begin(dialect)
 }
 
 /// The text `--sql` mode writes when a transaction commits (`COMMIT;` and a blank line).
 #[pyfunction]
-fn offline_commit(py: Python<'_>, dialect: &str) -> PyResult<String> {
-    Ok(offline::commit(backend_arg(py, dialect)?))
+fn offline_commit(dialect: Dialect) -> String {
+    offline::commit(dialect)
+}
+
+/// The comment `--sql` mode writes before a migration step (`-- Running <short_log>`).
+#[pyfunction]
+fn offline_step_comment(short_log: &str) -> String {
+    offline::step_comment(short_log)
 }
 
 /// A statement as `--sql` mode writes it: tabs to spaces, stripped, `;`, blank line.
@@ -424,8 +441,8 @@ fn offline_statement(sql: &str) -> String {
 
 /// alembic's default `transactional_ddl` for the dialect.
 #[pyfunction]
-fn transactional_ddl(py: Python<'_>, dialect: &str) -> PyResult<bool> {
-    Ok(offline::transactional_ddl(backend_arg(py, dialect)?))
+fn transactional_ddl(dialect: Dialect) -> bool {
+    offline::transactional_ddl(dialect)
 }
 
 /// Add the database classes, exceptions and functions to `_native`.
@@ -435,6 +452,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(offline_begin, m)?)?;
     m.add_function(wrap_pyfunction!(offline_commit, m)?)?;
     m.add_function(wrap_pyfunction!(offline_statement, m)?)?;
+    m.add_function(wrap_pyfunction!(offline_step_comment, m)?)?;
     m.add_function(wrap_pyfunction!(transactional_ddl, m)?)?;
     Ok(())
 }

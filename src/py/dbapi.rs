@@ -16,7 +16,7 @@ use pyo3::types::{
 
 use super::db::PyConnection;
 use super::errors::db_error;
-use crate::db::Backend;
+use crate::db::Dialect;
 use crate::db::params::{self, ParamRef, ParamStyle};
 use crate::db::typed::{self, BoundResult, TypedValue};
 
@@ -135,7 +135,7 @@ fn lookup<'py>(params: &Bound<'py, PyAny>, r: &ParamRef) -> PyResult<Bound<'py, 
 }
 
 /// A Python parameter value as a [`TypedValue`].
-fn to_typed(py: Python<'_>, v: &Bound<'_, PyAny>, backend: Backend) -> PyResult<TypedValue> {
+fn to_typed(py: Python<'_>, v: &Bound<'_, PyAny>, backend: Dialect) -> PyResult<TypedValue> {
     if v.is_none() {
         return Ok(TypedValue::Null);
     }
@@ -208,7 +208,7 @@ fn to_typed(py: Python<'_>, v: &Bound<'_, PyAny>, backend: Backend) -> PyResult<
         return Ok(TypedValue::Json(text));
     }
     if let Ok(list) = v.cast::<PyList>() {
-        if backend != Backend::Postgresql {
+        if backend != Dialect::Postgresql {
             let text: String = py.import("json")?.call_method1("dumps", (v,))?.extract()?;
             return Ok(TypedValue::Text(text));
         }

@@ -19,10 +19,9 @@ use super::errors::ddl_error;
 fn render_op(
     py: Python<'_>,
     spec_json: &str,
-    dialect: &str,
+    dialect: Dialect,
     as_sql: bool,
 ) -> PyResult<Vec<String>> {
-    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
     let (op, double_percents, flags) = parse_spec(spec_json)?;
     let opts = RenderOptions {
         as_sql,
@@ -43,7 +42,11 @@ fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>, Option<ddl::Dialec
         Some(o) => (o.remove("double_percents"), o.remove("dialect_flags")),
         None => (None, None),
     };
-    let double_percents = double_percents.and_then(|v| v.as_bool());
+    let double_percents = double_percents
+        .map(serde_json::from_value::<Option<bool>>)
+        .transpose()
+        .map_err(invalid)?
+        .flatten();
     let flags = flags
         .map(serde_json::from_value::<ddl::DialectFlags>)
         .transpose()
@@ -54,8 +57,7 @@ fn parse_spec(spec_json: &str) -> PyResult<(Op, Option<bool>, Option<ddl::Dialec
 
 /// Whether a `batch_alter_table` spec (JSON) recreates its table on `dialect` (move and copy).
 #[pyfunction]
-fn batch_requires_recreate(py: Python<'_>, spec_json: &str, dialect: &str) -> PyResult<bool> {
-    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
+fn batch_requires_recreate(spec_json: &str, dialect: Dialect) -> PyResult<bool> {
     match parse_spec(spec_json)?.0 {
         Op::BatchAlterTable(b) => Ok(ddl::requires_recreate(&b, dialect)),
         _ => Err(PyValueError::new_err("not a batch_alter_table spec")),
@@ -64,9 +66,8 @@ fn batch_requires_recreate(py: Python<'_>, spec_json: &str, dialect: &str) -> Py
 
 /// The reserved words the renderer quotes for `dialect`.
 #[pyfunction]
-fn reserved_words(py: Python<'_>, dialect: &str) -> PyResult<Vec<&'static str>> {
-    let dialect = Dialect::from_name(dialect).map_err(|e| ddl_error(py, e))?;
-    Ok(Preparer::reserved_words(dialect).to_vec())
+fn reserved_words(dialect: Dialect) -> Vec<&'static str> {
+    Preparer::reserved_words(dialect).to_vec()
 }
 
 /// Add the DDL functions to `_native`.

@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 use crate::config::ConfigError;
 use crate::db::{BatchError, DbError};
 use crate::ddl::DdlError;
+use crate::dialect::UnknownDialect;
 use crate::revision::RevisionError;
 use crate::runtime::session::SessionError;
 
@@ -172,14 +173,17 @@ pub fn ddl_error(py: Python<'_>, err: DdlError) -> PyErr {
     }
 }
 
+/// A dialect name that is none of postgresql, sqlite, mysql, mariadb: `ValueError`.
+pub fn unknown_dialect_error(err: UnknownDialect) -> PyErr {
+    PyValueError::new_err(err.to_string())
+}
+
 /// Map a database error: statements and connections raise `_native`'s classes (with
 /// `sql`, `code`, `errno` on a failed statement), malformed input `ValueError`.
 pub fn db_error(py: Python<'_>, err: DbError) -> PyErr {
     let message = err.to_string();
     match err {
-        DbError::InvalidUrl { .. } | DbError::UnknownDialect(_) | DbError::InvalidParams(_) => {
-            PyValueError::new_err(message)
-        }
+        DbError::InvalidUrl { .. } | DbError::InvalidParams(_) => PyValueError::new_err(message),
         DbError::NotNative { .. } => NotNativeError::new_err(message),
         DbError::Connect { .. } | DbError::Closed => ConnectionError::new_err(message),
         DbError::Statement {

@@ -6,6 +6,7 @@ mod config;
 mod db;
 mod dbapi;
 mod ddl;
+mod dialect;
 mod errors;
 mod runtime;
 mod script;

@@ -6,7 +6,7 @@ use pyo3::types::{PyBytes, PyTuple};
 
 use super::db::PyConnection;
 use super::errors;
-use crate::db::Backend;
+use crate::db::Dialect;
 use crate::runtime::session::{self, Cell, Rows, SessionState};
 
 /// The queries that read a connection's session state on `dialect` (a SQLAlchemy dialect
@@ -14,7 +14,7 @@ use crate::runtime::session::{self, Cell, Rows, SessionState};
 #[pyfunction]
 fn session_state_queries(dialect: &str) -> Vec<String> {
     dialect
-        .parse::<Backend>()
+        .parse::<Dialect>()
         .map(session::read_queries)
         .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! Pure string building; the Python side writes the text where alembic would
 //! (`output_buffer`, stdout by default).
 
-use crate::db::Backend;
+use crate::dialect::Dialect;
 
 /// What ends every statement: alembic's `command_terminator`, the same for every
 /// dialect alembic-rs serves.
@@ -25,22 +25,28 @@ pub fn statement(sql: &str) -> String {
 
 /// The text of `emit_begin`: written when a transaction starts in `--sql` mode, which
 /// happens only where DDL is transactional (see [`transactional_ddl`]).
-pub fn begin(_backend: Backend) -> String {
+pub fn begin(_backend: Dialect) -> String {
     static_output(&format!("BEGIN{COMMAND_TERMINATOR}"))
 }
 
 /// The text of `emit_commit`.
-pub fn commit(_backend: Backend) -> String {
+pub fn commit(_backend: Dialect) -> String {
     static_output(&format!("COMMIT{COMMAND_TERMINATOR}"))
+}
+
+/// The comment written before each migration step: `-- Running upgrade a -> b`, with
+/// the step's `short_log`.
+pub fn step_comment(short_log: &str) -> String {
+    static_output(&format!("-- Running {short_log}"))
 }
 
 /// alembic's `transactional_ddl` default per dialect: PostgreSQL runs DDL inside a
 /// transaction (and `--sql` output is framed by `BEGIN;`/`COMMIT;`); SQLite and MySQL
 /// do not. `context.configure(transactional_ddl=...)` overrides it.
-pub fn transactional_ddl(backend: Backend) -> bool {
+pub fn transactional_ddl(backend: Dialect) -> bool {
     match backend {
-        Backend::Postgresql => true,
-        Backend::Sqlite | Backend::Mysql | Backend::Mariadb => false,
+        Dialect::Postgresql => true,
+        Dialect::Sqlite | Dialect::Mysql | Dialect::Mariadb => false,
     }
 }
 
@@ -58,15 +64,19 @@ mod tests {
             statement("\nCREATE TABLE t (\n\tid INTEGER\n)\n\n"),
             "CREATE TABLE t (\n    id INTEGER\n);\n\n"
         );
-        assert_eq!(begin(Backend::Postgresql), "BEGIN;\n\n");
-        assert_eq!(commit(Backend::Sqlite), "COMMIT;\n\n");
+        assert_eq!(
+            step_comment("upgrade  -> a1"),
+            "-- Running upgrade  -> a1\n\n"
+        );
+        assert_eq!(begin(Dialect::Postgresql), "BEGIN;\n\n");
+        assert_eq!(commit(Dialect::Sqlite), "COMMIT;\n\n");
     }
 
     #[test]
     fn transactional_ddl_per_dialect() {
-        assert!(transactional_ddl(Backend::Postgresql));
-        assert!(!transactional_ddl(Backend::Sqlite));
-        assert!(!transactional_ddl(Backend::Mysql));
-        assert!(!transactional_ddl(Backend::Mariadb));
+        assert!(transactional_ddl(Dialect::Postgresql));
+        assert!(!transactional_ddl(Dialect::Sqlite));
+        assert!(!transactional_ddl(Dialect::Mysql));
+        assert!(!transactional_ddl(Dialect::Mariadb));
     }
 }

@@ -15,8 +15,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::db::{Backend, Connection, DbError, Value};
-use crate::ddl::{Dialect, DialectFlags, Preparer, literal};
+use crate::db::{Connection, DbError, Value};
+use crate::ddl::{DialectFlags, Preparer, literal};
+use crate::dialect::Dialect;
 
 /// A string literal as the native connection reads it: its session has the server's
 /// default `sql_mode` / `standard_conforming_strings`, so backslashes escape on MySQL only.
@@ -111,16 +112,6 @@ pub struct SessionState {
     settings: BTreeMap<Setting, String>,
 }
 
-/// The quoting rules of `backend`.
-fn dialect(backend: Backend) -> Dialect {
-    match backend {
-        Backend::Postgresql => Dialect::Postgresql,
-        Backend::Sqlite => Dialect::Sqlite,
-        Backend::Mysql => Dialect::Mysql,
-        Backend::Mariadb => Dialect::Mariadb,
-    }
-}
-
 /// A list of string literals, for `IN (...)`.
 fn literals(dialect: Dialect, values: &[&str]) -> String {
     let quoted: Vec<String> = values.iter().map(|v| string_literal(dialect, v)).collect();
@@ -129,8 +120,7 @@ fn literals(dialect: Dialect, values: &[&str]) -> String {
 
 /// The queries that read a connection's session state, in the order
 /// [`SessionState::parse`] takes their rows. Each is one round trip.
-pub fn read_queries(backend: Backend) -> Vec<String> {
-    let d = dialect(backend);
+pub fn read_queries(backend: Dialect) -> Vec<String> {
     match backend {
         // identity: the database and the server's start time (the port is not compared:
         // a Unix socket and TCP reach the same server). State: what SET changed ('session',
@@ -138,23 +128,23 @@ pub fn read_queries(backend: Backend) -> Vec<String> {
         // ('client': libpq options, asyncpg server_settings), the time zone each driver
         // picks its own way, and the role (SET ROLE is not in pg_settings; current_user
         // tells)
-        Backend::Postgresql => vec![format!(
+        Dialect::Postgresql => vec![format!(
             "SELECT current_database(), extract(epoch FROM pg_postmaster_start_time())::text,\n  \
              CASE WHEN current_user <> session_user THEN current_user::text END,\n  \
              (SELECT coalesce(json_agg(json_build_array(name, setting) ORDER BY name), '[]')::text\n     \
              FROM pg_catalog.pg_settings\n    \
              WHERE (source IN ('session', 'client') AND name NOT IN ({})) OR name = 'TimeZone')",
-            literals(d, PG_WIRE_SETTINGS)
+            literals(backend, PG_WIRE_SETTINGS)
         )],
         // SHOW lists only the variables this server has (MariaDB and MySQL differ)
-        Backend::Mysql | Backend::Mariadb => vec![
+        Dialect::Mysql | Dialect::Mariadb => vec![
             "SELECT @@hostname, @@port, @@server_id, DATABASE()".to_string(),
             format!(
                 "SHOW SESSION VARIABLES WHERE Variable_name IN ({})",
-                literals(d, MYSQL_VARIABLES)
+                literals(backend, MYSQL_VARIABLES)
             ),
         ],
-        Backend::Sqlite => std::iter::once("SELECT name, file FROM pragma_database_list".into())
+        Dialect::Sqlite => std::iter::once("SELECT name, file FROM pragma_database_list".into())
             .chain(SQLITE_PRAGMAS.iter().map(|p| format!("PRAGMA {p}")))
             .collect(),
     }
@@ -188,7 +178,7 @@ pub async fn fetch(conn: &mut Connection) -> Result<Vec<Rows>, DbError> {
 }
 
 /// The rows of query `index`, or an error naming it.
-fn rows_of(backend: Backend, results: &[Rows], index: usize) -> Result<&Rows, SessionError> {
+fn rows_of(backend: Dialect, results: &[Rows], index: usize) -> Result<&Rows, SessionError> {
     results
         .get(index)
         .ok_or_else(|| unexpected(backend, index, "no result"))
@@ -196,7 +186,7 @@ fn rows_of(backend: Backend, results: &[Rows], index: usize) -> Result<&Rows, Se
 
 /// The first row of query `index`, with at least `width` columns.
 fn first_row(
-    backend: Backend,
+    backend: Dialect,
     results: &[Rows],
     index: usize,
     width: usize,
@@ -212,7 +202,7 @@ fn first_row(
     }
 }
 
-fn unexpected(backend: Backend, index: usize, reason: &str) -> SessionError {
+fn unexpected(backend: Dialect, index: usize, reason: &str) -> SessionError {
     SessionError::UnexpectedRows {
         sql: read_queries(backend)
             .get(index)
@@ -228,10 +218,10 @@ fn text(cell: &Cell) -> String {
 
 impl SessionState {
     /// The state of one connection from the rows of [`read_queries`], one `Rows` per query.
-    pub fn parse(backend: Backend, results: &[Rows]) -> Result<SessionState, SessionError> {
+    pub fn parse(backend: Dialect, results: &[Rows]) -> Result<SessionState, SessionError> {
         let mut settings = BTreeMap::new();
         let identity = match backend {
-            Backend::Postgresql => {
+            Dialect::Postgresql => {
                 let row = first_row(backend, results, 0, 4)?;
                 if let Some(role) = &row[2] {
                     settings.insert(Setting::Role, role.clone());
@@ -246,7 +236,7 @@ impl SessionState {
                 }
                 vec![text(&row[0]), text(&row[1])]
             }
-            Backend::Mysql | Backend::Mariadb => {
+            Dialect::Mysql | Dialect::Mariadb => {
                 let row = first_row(backend, results, 0, 4)?;
                 if let Some(database) = &row[3] {
                     settings.insert(Setting::Database, database.clone());
@@ -260,7 +250,7 @@ impl SessionState {
                 }
                 vec![text(&row[0]), text(&row[1]), text(&row[2])]
             }
-            Backend::Sqlite => {
+            Dialect::Sqlite => {
                 let mut main = String::new();
                 for database in rows_of(backend, results, 0)? {
                     let [Some(name), file, ..] = database.as_slice() else {
@@ -293,7 +283,7 @@ impl SessionState {
 /// connection (`theirs`) has and it lacks, in the order they must run. Fails when the two
 /// are not on the same database.
 pub fn replay_statements(
-    backend: Backend,
+    backend: Dialect,
     theirs: &SessionState,
     ours: &SessionState,
 ) -> Result<Vec<String>, SessionError> {
@@ -303,8 +293,7 @@ pub fn replay_statements(
             ours: ours.identity.clone(),
         });
     }
-    let d = dialect(backend);
-    let preparer = Preparer::new(d);
+    let preparer = Preparer::new(backend);
     let mut statements = Vec::new();
     let mut variables = Vec::new();
     for (setting, value) in &theirs.settings {
@@ -321,7 +310,7 @@ pub fn replay_statements(
                 }
                 statements.push(format!(
                     "ATTACH DATABASE {} AS {}",
-                    string_literal(d, value),
+                    string_literal(backend, value),
                     preparer.quote_identifier(name)
                 ));
             }
@@ -335,13 +324,13 @@ pub fn replay_statements(
             }
             Setting::Role => {
                 // variables come before the role in the map: flush them first
-                statements.extend(set_variables(d, &variables));
+                statements.extend(set_variables(backend, &variables));
                 variables.clear();
                 statements.push(format!("SET ROLE {}", preparer.quote_identifier(value)));
             }
         }
     }
-    statements.extend(set_variables(d, &variables));
+    statements.extend(set_variables(backend, &variables));
     Ok(statements)
 }
 
@@ -429,14 +418,14 @@ mod tests {
         ]
     }
 
-    fn replay(backend: Backend, theirs: &[Rows], ours: &[Rows]) -> Vec<String> {
+    fn replay(backend: Dialect, theirs: &[Rows], ours: &[Rows]) -> Vec<String> {
         let theirs = SessionState::parse(backend, theirs).unwrap();
         let ours = SessionState::parse(backend, ours).unwrap();
         replay_statements(backend, &theirs, &ours).unwrap()
     }
 
     /// A backend, env.py's rows, the native connection's rows, the statements expected.
-    type Case<'a> = (Backend, Vec<Rows>, &'a Vec<Rows>, Vec<&'a str>);
+    type Case<'a> = (Dialect, Vec<Rows>, &'a Vec<Rows>, Vec<&'a str>);
 
     #[test]
     fn replays_what_differs_quoted_per_dialect() {
@@ -445,9 +434,9 @@ mod tests {
         let lite_default = sqlite(&[], "0");
         let lite_fk = sqlite(&[], "1");
         let cases: Vec<Case> = vec![
-            (Backend::Postgresql, pg_default.clone(), &pg_default, vec![]),
+            (Dialect::Postgresql, pg_default.clone(), &pg_default, vec![]),
             (
-                Backend::Postgresql,
+                Dialect::Postgresql,
                 pg(
                     Some("mig\"rator"),
                     r#"[["TimeZone", "UTC"], ["search_path", "tenant_a, public"], ["application_name", "it's \\here"]]"#,
@@ -459,13 +448,13 @@ mod tests {
                 ],
             ),
             (
-                Backend::Postgresql,
+                Dialect::Postgresql,
                 pg(Some("admin"), r#"[["TimeZone", "UTC"]]"#),
                 &pg_default,
                 vec![r#"SET ROLE "admin""#],
             ),
             (
-                Backend::Mysql,
+                Dialect::Mysql,
                 mysql(
                     Some("other`db"),
                     &[
@@ -483,14 +472,14 @@ mod tests {
                 ],
             ),
             (
-                Backend::Mariadb,
+                Dialect::Mariadb,
                 mysql(Some("app"), &[("max_statement_time", "1.500000")]),
                 &my_default,
                 vec!["SET @@session.max_statement_time = 1.500000"],
             ),
-            (Backend::Mysql, my_default.clone(), &my_default, vec![]),
+            (Dialect::Mysql, my_default.clone(), &my_default, vec![]),
             (
-                Backend::Sqlite,
+                Dialect::Sqlite,
                 sqlite(&[("o\"ther", r"C:\data\it's.db")], "1"),
                 &lite_default,
                 vec![
@@ -499,7 +488,7 @@ mod tests {
                 ],
             ),
             (
-                Backend::Sqlite,
+                Dialect::Sqlite,
                 sqlite(&[], "0"),
                 &lite_fk,
                 vec!["PRAGMA foreign_keys = OFF"],
@@ -516,11 +505,11 @@ mod tests {
 
     #[test]
     fn another_database_is_refused() {
-        let theirs = SessionState::parse(Backend::Mysql, &mysql(None, &[])).unwrap();
+        let theirs = SessionState::parse(Dialect::Mysql, &mysql(None, &[])).unwrap();
         let mut other = mysql(None, &[]);
         other[0][0][1] = Some("3307".into());
-        let ours = SessionState::parse(Backend::Mysql, &other).unwrap();
-        let err = replay_statements(Backend::Mysql, &theirs, &ours).unwrap_err();
+        let ours = SessionState::parse(Dialect::Mysql, &other).unwrap();
+        let err = replay_statements(Dialect::Mysql, &theirs, &ours).unwrap_err();
         assert_eq!(
             err.to_string(),
             "env.py's connection is on ('db1', '3306', '1'), the URL leads to ('db1', '3307', '1')"
@@ -529,9 +518,9 @@ mod tests {
 
     #[test]
     fn in_memory_attachment_is_refused() {
-        let theirs = SessionState::parse(Backend::Sqlite, &sqlite(&[("mem", "")], "0")).unwrap();
-        let ours = SessionState::parse(Backend::Sqlite, &sqlite(&[], "0")).unwrap();
-        let err = replay_statements(Backend::Sqlite, &theirs, &ours).unwrap_err();
+        let theirs = SessionState::parse(Dialect::Sqlite, &sqlite(&[("mem", "")], "0")).unwrap();
+        let ours = SessionState::parse(Dialect::Sqlite, &sqlite(&[], "0")).unwrap();
+        let err = replay_statements(Dialect::Sqlite, &theirs, &ours).unwrap_err();
         assert_eq!(
             err.to_string(),
             "env.py's connection has an in-memory database 'mem'"
@@ -540,9 +529,9 @@ mod tests {
 
     #[test]
     fn rows_of_another_shape_are_an_error() {
-        let err = SessionState::parse(Backend::Postgresql, &[vec![]]).unwrap_err();
+        let err = SessionState::parse(Dialect::Postgresql, &[vec![]]).unwrap_err();
         assert!(err.to_string().contains("no row"), "{err}");
-        let err = SessionState::parse(Backend::Sqlite, &sqlite(&[], "0")[..1]).unwrap_err();
+        let err = SessionState::parse(Dialect::Sqlite, &sqlite(&[], "0")[..1]).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("unexpected rows from 'PRAGMA foreign_keys'"),
@@ -552,17 +541,17 @@ mod tests {
 
     #[test]
     fn read_queries_quote_their_names() {
-        let queries = read_queries(Backend::Mysql);
+        let queries = read_queries(Dialect::Mysql);
         assert_eq!(queries.len(), 2);
         assert!(queries[1].ends_with(
             "IN ('sql_mode', 'time_zone', 'foreign_key_checks', 'unique_checks', \
              'lock_wait_timeout', 'innodb_lock_wait_timeout', 'max_statement_time')"
         ));
-        assert!(read_queries(Backend::Postgresql)[0].contains(
+        assert!(read_queries(Dialect::Postgresql)[0].contains(
             "NOT IN ('client_encoding', 'DateStyle', 'IntervalStyle', 'extra_float_digits')"
         ));
         assert_eq!(
-            read_queries(Backend::Sqlite),
+            read_queries(Dialect::Sqlite),
             [
                 "SELECT name, file FROM pragma_database_list",
                 "PRAGMA foreign_keys",

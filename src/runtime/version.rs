@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
-use crate::db::Backend;
-use crate::ddl::{Dialect, Preparer};
+use crate::ddl::Preparer;
+use crate::dialect::Dialect;
 
 /// An identifier is longer than the database allows (only the `<table>_pkc` constraint
 /// name is checked, as SQLAlchemy does).
@@ -24,7 +24,7 @@ pub struct IdentifierTooLong {
 /// and `version_table_pk` of `context.configure()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionTable {
-    pub backend: Backend,
+    pub backend: Dialect,
     pub name: String,
     pub schema: Option<String>,
     /// Whether the table has the `<name>_pkc` primary key.
@@ -37,7 +37,7 @@ pub struct VersionTable {
 
 impl VersionTable {
     /// alembic's default: `alembic_version`, no schema, with a primary key.
-    pub fn new(backend: Backend) -> VersionTable {
+    pub fn new(backend: Dialect) -> VersionTable {
         VersionTable {
             backend,
             name: "alembic_version".to_string(),
@@ -48,8 +48,8 @@ impl VersionTable {
     }
 
     /// `insert_returning` of a never-connected dialect under SQLAlchemy 2.1.
-    pub fn default_returning(backend: Backend) -> bool {
-        !matches!(backend, Backend::Mysql)
+    pub fn default_returning(backend: Dialect) -> bool {
+        !matches!(backend, Dialect::Mysql)
     }
 
     /// The table name as it appears in SQL: schema-qualified and quoted where needed.
@@ -90,7 +90,7 @@ impl VersionTable {
         let mut sql = format!("INSERT INTO {table} (version_num) VALUES ('{version}')");
         if self.pk && self.returning {
             match self.backend {
-                Backend::Sqlite => sql.push_str(" RETURNING version_num"),
+                Dialect::Sqlite => sql.push_str(" RETURNING version_num"),
                 _ => sql.push_str(&format!(" RETURNING {table}.version_num")),
             }
         }
@@ -128,24 +128,18 @@ impl VersionTable {
 
 /// SQLAlchemy's `max_identifier_length` per dialect (what `validate_identifier` checks;
 /// MySQL's own 64-character limit for constraints is left to the server).
-fn max_identifier_length(backend: Backend) -> usize {
+fn max_identifier_length(backend: Dialect) -> usize {
     match backend {
-        Backend::Postgresql => 63,
-        Backend::Mysql | Backend::Mariadb => 255,
-        Backend::Sqlite => 9999,
+        Dialect::Postgresql => 63,
+        Dialect::Mysql | Dialect::Mariadb => 255,
+        Dialect::Sqlite => 9999,
     }
 }
 
 /// Quote an identifier when SQLAlchemy would, with the DDL renderer's rules (reserved
 /// words, upper case, odd characters, a leading digit or `$`).
-pub fn quote(backend: Backend, ident: &str) -> Cow<'_, str> {
-    let dialect = match backend {
-        Backend::Postgresql => Dialect::Postgresql,
-        Backend::Sqlite => Dialect::Sqlite,
-        Backend::Mysql => Dialect::Mysql,
-        Backend::Mariadb => Dialect::Mariadb,
-    };
-    let preparer = Preparer::new(dialect);
+pub fn quote(backend: Dialect, ident: &str) -> Cow<'_, str> {
+    let preparer = Preparer::new(backend);
     if preparer.requires_quotes(ident) {
         Cow::Owned(preparer.quote_identifier(ident))
     } else {
@@ -157,11 +151,11 @@ pub fn quote(backend: Backend, ident: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
-    const ALL: [Backend; 4] = [
-        Backend::Postgresql,
-        Backend::Sqlite,
-        Backend::Mysql,
-        Backend::Mariadb,
+    const ALL: [Dialect; 4] = [
+        Dialect::Postgresql,
+        Dialect::Sqlite,
+        Dialect::Mysql,
+        Dialect::Mariadb,
     ];
 
     /// Every statement, as alembic's offline writer would put it (terminator, blank line).
@@ -182,7 +176,7 @@ mod tests {
 
     #[test]
     fn default_table_matches_alembic() {
-        let vt = VersionTable::new(Backend::Postgresql);
+        let vt = VersionTable::new(Dialect::Postgresql);
         assert_eq!(
             script(&vt),
             "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    \
@@ -221,7 +215,7 @@ mod tests {
     #[test]
     fn returning_follows_the_dialect() {
         // MariaDB under SQLAlchemy 2.0, or a server before 10.5: no RETURNING
-        let mut vt = VersionTable::new(Backend::Mariadb);
+        let mut vt = VersionTable::new(Dialect::Mariadb);
         assert!(
             vt.insert_sql("a1")
                 .ends_with(" RETURNING alembic_version.version_num")
@@ -236,18 +230,18 @@ mod tests {
     #[test]
     fn quoting() {
         let cases = [
-            (Backend::Postgresql, "alembic_version", "alembic_version"),
-            (Backend::Postgresql, "_x$1", "_x$1"),
-            (Backend::Postgresql, "1abc", "\"1abc\""),
-            (Backend::Postgresql, "$x", "\"$x\""),
-            (Backend::Postgresql, "Mixed", "\"Mixed\""),
-            (Backend::Postgresql, "a\"b", "\"a\"\"b\""),
-            (Backend::Postgresql, "user", "\"user\""),
-            (Backend::Sqlite, "user", "user"),
-            (Backend::Sqlite, "select", "\"select\""),
-            (Backend::Mysql, "a`b", "`a``b`"),
-            (Backend::Mysql, "my-table", "`my-table`"),
-            (Backend::Postgresql, "", "\"\""),
+            (Dialect::Postgresql, "alembic_version", "alembic_version"),
+            (Dialect::Postgresql, "_x$1", "_x$1"),
+            (Dialect::Postgresql, "1abc", "\"1abc\""),
+            (Dialect::Postgresql, "$x", "\"$x\""),
+            (Dialect::Postgresql, "Mixed", "\"Mixed\""),
+            (Dialect::Postgresql, "a\"b", "\"a\"\"b\""),
+            (Dialect::Postgresql, "user", "\"user\""),
+            (Dialect::Sqlite, "user", "user"),
+            (Dialect::Sqlite, "select", "\"select\""),
+            (Dialect::Mysql, "a`b", "`a``b`"),
+            (Dialect::Mysql, "my-table", "`my-table`"),
+            (Dialect::Postgresql, "", "\"\""),
         ];
         for (backend, ident, want) in cases {
             assert_eq!(quote(backend, ident), want, "{backend} {ident}");
@@ -256,7 +250,7 @@ mod tests {
 
     #[test]
     fn constraint_name_length_is_checked() {
-        let mut vt = VersionTable::new(Backend::Postgresql);
+        let mut vt = VersionTable::new(Dialect::Postgresql);
         vt.name = "t".repeat(62);
         let err = vt.create_sql().unwrap_err();
         assert_eq!(
@@ -266,7 +260,7 @@ mod tests {
                 "t".repeat(62)
             )
         );
-        vt.backend = Backend::Mysql;
+        vt.backend = Dialect::Mysql;
         assert!(vt.create_sql().is_ok());
         vt.name = "t".repeat(252);
         assert!(vt.create_sql().is_err());

@@ -6,12 +6,15 @@ import contextvars
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.util import immutabledict
 
 from .. import util
 from .batch import BatchOperationsImpl
+
+if TYPE_CHECKING:
+    from .spec.types import OpSpec
 
 _current: list[Operations] = []
 
@@ -101,7 +104,7 @@ class Operations(AbstractOperations):
         finally:
             _current.remove(ops)
 
-    def _run_spec(self, built: dict[str, Any], operation: Any) -> None:
+    def _run_spec(self, built: OpSpec, operation: Any) -> None:
         """Run the spec an implementation built for ``operation`` (batches collect it)."""
         self.impl.run_op(built)
 
@@ -247,7 +250,7 @@ class BatchOperations(AbstractOperations):
         self.table_name = table_name
         self.schema = schema
 
-    def _run_spec(self, built: dict[str, Any], operation: Any) -> None:
+    def _run_spec(self, built: OpSpec, operation: Any) -> None:
         """A spec joins the block; the block runs them all when it ends."""
         self.impl.add_step(built, operation)
 

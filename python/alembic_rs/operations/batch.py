@@ -10,10 +10,9 @@ the migration's own connection (the catalog queries run on the native connection
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
@@ -23,6 +22,18 @@ from sqlalchemy.sql.visitors import traverse
 
 from .. import _native, util
 from . import spec
+from .spec.types import (
+    AddColumnStep,
+    AlterColumnStep,
+    BatchAlterTableSpec,
+    BatchColumnSpec,
+    BatchConstraintSpec,
+    BatchStepSpec,
+    BatchTableSpec,
+    ConstraintSpec,
+    DropColumnStep,
+    OpSpec,
+)
 
 __all__ = ["BatchOperationsImpl", "table_spec"]
 
@@ -63,8 +74,7 @@ class BatchOperationsImpl:
         self.reflect_kwargs = dict(reflect_kwargs)
         self.naming_convention = naming_convention
         self.partial_reordering = [list(t) for t in (partial_reordering or ())]
-        self.steps: list[dict[str, Any]] = []
-        self.double_percents: bool | None = None
+        self.steps: list[BatchStepSpec] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.migration_impl, name)
@@ -73,66 +83,73 @@ class BatchOperationsImpl:
     def dialect(self) -> Any:
         return self.migration_impl.dialect
 
-    def _spec(self) -> dict[str, Any]:
-        spec: dict[str, Any] = {
+    def _spec(self) -> BatchAlterTableSpec:
+        return {
             "op": "batch_alter_table",
             "table_name": self.table_name,
             "schema": self.schema,
-            "recreate": self.recreate,
+            # checked in __init__
+            "recreate": cast(Literal["auto", "always", "never"], self.recreate),
             "steps": self.steps,
             "partial_reordering": self.partial_reordering,
             "sqlite_autoincrement": bool(self.table_kwargs.get("sqlite_autoincrement")),
         }
-        if self.double_percents is not None:
-            spec["double_percents"] = self.double_percents
-        return spec
 
     def _should_recreate(self) -> bool:
         return _native.batch_requires_recreate(
-            json.dumps(self._spec()), self.migration_impl.dialect_name
+            spec.to_json(self._spec()), self.migration_impl.dialect_name
         )
 
-    def add_step(self, built: dict[str, Any], operation: Any) -> None:
+    def add_step(self, built: OpSpec, operation: Any) -> None:
         """An implementation's spec joins the block, with what the batch needs to know."""
         from . import ops
 
-        if isinstance(operation, ops.AddColumnOp):
-            insert_before = operation.kw.get("insert_before")
-            insert_after = operation.kw.get("insert_after")
-            if (insert_before or insert_after) and not self._should_recreate():
-                raise util.CommandError(
-                    "Can't specify insert_before or insert_after when using "
-                    "ALTER; please specify recreate='always'"
-                )
-            built["nullable_unspecified"] = _nullable_unspecified(operation.column)
-            if insert_before:
-                built["insert_before"] = insert_before
-            if insert_after:
-                built["insert_after"] = insert_after
-        elif isinstance(operation, ops.AlterColumnOp):
-            if operation.modify_type is not None:
-                type_ = sqltypes.to_instance(operation.modify_type)
-                built["type_affinity"] = _affinity(type_)
-                built["type_is_json"] = isinstance(type_, sa.JSON)
-                built["cast_type"] = _cast_type(self.dialect, type_)
-            if operation.modify_name is not None and operation.existing_type is not None:
-                existing = sa.types.to_instance(operation.existing_type)
-                existing = existing._variant_mapping.get(self.dialect.name, existing)
-                built["existing_type_name"] = _schema_type_name(existing)
-        elif isinstance(operation, ops.DropColumnOp):
-            built["existing_type_name"] = _schema_type_name(operation.kw.get("existing_type"))
-        # render options, not part of the operation: the block carries them (its run_op
-        # adds the dialect's flags)
-        double_percents = built.pop("double_percents", None)
-        built.pop("dialect_flags", None)
-        if double_percents is not None:
-            self.double_percents = double_percents
-        self.steps.append(built)
+        step: BatchStepSpec
+        if built["op"] == "add_column":
+            add: AddColumnStep = {**built}
+            if isinstance(operation, ops.AddColumnOp):
+                insert_before = operation.kw.get("insert_before")
+                insert_after = operation.kw.get("insert_after")
+                if (insert_before or insert_after) and not self._should_recreate():
+                    raise util.CommandError(
+                        "Can't specify insert_before or insert_after when using "
+                        "ALTER; please specify recreate='always'"
+                    )
+                add["nullable_unspecified"] = _nullable_unspecified(operation.column)
+                if insert_before:
+                    add["insert_before"] = insert_before
+                if insert_after:
+                    add["insert_after"] = insert_after
+            step = add
+        elif built["op"] == "alter_column":
+            alter: AlterColumnStep = {**built}
+            if isinstance(operation, ops.AlterColumnOp):
+                if operation.modify_type is not None:
+                    type_ = sqltypes.to_instance(operation.modify_type)
+                    alter["type_affinity"] = _affinity(type_)
+                    alter["type_is_json"] = isinstance(type_, sa.JSON)
+                    alter["cast_type"] = _cast_type(self.dialect, type_)
+                if operation.modify_name is not None and operation.existing_type is not None:
+                    existing = sa.types.to_instance(operation.existing_type)
+                    existing = existing._variant_mapping.get(self.dialect.name, existing)
+                    alter["existing_type_name"] = _schema_type_name(existing)
+            step = alter
+        elif built["op"] == "drop_column":
+            drop: DropColumnStep = {**built}
+            if isinstance(operation, ops.DropColumnOp):
+                existing_type = operation.kw.get("existing_type")
+                drop["existing_type_name"] = _schema_type_name(existing_type)
+            step = drop
+        elif built["op"] == "batch_alter_table":
+            raise TypeError("batch_alter_table cannot be a step of another batch")
+        else:
+            step = built
+        self.steps.append(step)
 
     def flush(self) -> None:
         """Run the block: plain ALTERs, or the move and copy (rendered in Rust)."""
         built = self._spec()
-        if _native.batch_requires_recreate(json.dumps(built), self.migration_impl.dialect_name):
+        if _native.batch_requires_recreate(spec.to_json(built), self.migration_impl.dialect_name):
             reflected = False
             if self.copy_from is not None:
                 table = self.copy_from
@@ -229,11 +246,11 @@ def _constraint_keys(const: Any) -> list[str]:
 
 def table_spec(
     dialect: Any, table: sa.Table, *, reflected: bool, table_args: Iterable[Any] = ()
-) -> dict[str, Any]:
+) -> BatchTableSpec:
     """The table a batch starts from, as ``_grab_table_elements`` sees it."""
     d = spec.get_dialect(dialect)
     checks_in_args = any(isinstance(a, sa.CheckConstraint) for a in table_args)
-    columns = []
+    columns: list[BatchColumnSpec] = []
     for col in table.c:
         column = spec._column(d, col)
         if reflected:
@@ -245,7 +262,7 @@ def table_spec(
                 "nullable_unspecified": _nullable_unspecified(col),
             }
         )
-    constraints = []
+    constraints: list[BatchConstraintSpec] = []
     for const in sorted(table.constraints, key=lambda c: c._creation_order):
         if getattr(const, "_type_bound", False):
             # made again by the column's type on the new table (never so when reflected)
@@ -283,7 +300,7 @@ def table_spec(
     return {"columns": columns, "constraints": constraints, "indexes": indexes}
 
 
-def _table_args(dialect: Any, table: sa.Table, table_args: Sequence[Any]) -> list[dict[str, Any]]:
+def _table_args(dialect: Any, table: sa.Table, table_args: Sequence[Any]) -> list[ConstraintSpec]:
     """``table_args`` constraints, attached to a scratch copy of the table's columns."""
     if not table_args:
         return []

@@ -14,6 +14,7 @@ from typing import Any
 from . import ops, spec
 from .base import Operations
 from .schemaobj import SchemaObjects, naming_convention
+from .spec.types import AddConstraintOpSpec
 
 
 @Operations.implementation_for(ops.AlterColumnOp)
@@ -160,7 +161,7 @@ def add_column(operations: Any, operation: ops.AddColumnOp) -> None:
     operations._run_spec(built, operation)
 
 
-def _constraint_spec(operations: Any, operation: ops.AddConstraintOp) -> dict[str, Any]:
+def _constraint_spec(operations: Any, operation: ops.AddConstraintOp) -> AddConstraintOpSpec:
     d = operations.impl.dialect
     convention = naming_convention(operations.migration_context)
     if isinstance(operation, ops.CreateForeignKeyOp):
@@ -226,9 +227,10 @@ def create_constraint(operations: Any, operation: ops.AddConstraintOp) -> None:
 @Operations.implementation_for(ops.DropConstraintOp)
 def drop_constraint(operations: Any, operation: ops.DropConstraintOp) -> None:
     name: Any = operation.constraint_name
-    if naming_convention(operations.migration_context):
+    if name is None or naming_convention(operations.migration_context):
         # as in alembic, the name goes through target_metadata's naming convention
-        # (a convention with %(constraint_name)s rewrites even an explicit name)
+        # (a convention with %(constraint_name)s rewrites even an explicit name); with
+        # no name, the constraint alembic makes names the error
         name = SchemaObjects(operations.migration_context).generic_constraint(
             name, operation.table_name, operation.constraint_type, schema=operation.schema
         )

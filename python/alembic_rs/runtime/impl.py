@@ -6,13 +6,15 @@ Every statement is rendered by Rust; this module only routes it.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import _native
 from ..util.messaging import alembic_logger
+
+if TYPE_CHECKING:
+    from ..operations.spec.types import OpSpec
 
 log = alembic_logger("alembic.runtime.migration")
 
@@ -110,6 +112,10 @@ class MigrationImpl:
 
     def emit_commit(self) -> None:
         self._write(_native.offline_commit(self.dialect_name))
+
+    def emit_step_comment(self, short_log: str) -> None:
+        """``-- Running upgrade a -> b``, before a step's statements."""
+        self._write(_native.offline_step_comment(short_log))
 
     # -- statements -------------------------------------------------------------
 
@@ -212,14 +218,13 @@ class MigrationImpl:
         for index in sorted(checks):
             checks[index](counts[index])
 
-    def run_op(self, spec: dict[str, Any]) -> None:
-        """Render an operation spec in Rust and run each statement."""
-        if "dialect_flags" not in spec:
-            # a spec built without the dialect (batch_alter_table): the run's dialect decides
-            from ..operations.spec import dialect_flags
+    def run_op(self, spec: OpSpec) -> None:
+        """Render an operation spec in Rust, as the run's dialect renders, and run each
+        statement."""
+        from ..operations.spec import render_options, to_json
 
-            spec = {**spec, "dialect_flags": dialect_flags(self.dialect)}
-        for statement in _native.render_op(json.dumps(spec), self.dialect_name, self.as_sql):
+        text = to_json(spec, render_options(self.dialect))
+        for statement in _native.render_op(text, self.dialect_name, self.as_sql):
             self.exec_sql(statement)
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
@@ -265,8 +270,10 @@ class MigrationImpl:
         SQLAlchemy began by itself on first use, as alembic does)."""
         if self.native is not None:
             self.sync()
-            self._echo("BEGIN")
-            self.native.begin()
+            # the statement text is Rust's; None: a transaction was open and is kept
+            sent = self.native.begin()
+            if sent is not None:
+                self._echo(sent)
             return None
         current = self.sa_connection.get_transaction()
         self._sa_transaction = current if current is not None else self.sa_connection.begin()
@@ -275,8 +282,7 @@ class MigrationImpl:
     def commit(self) -> None:
         if self.native is not None:
             self.sync()
-            self._echo("COMMIT")
-            self.native.commit()
+            self._echo(self.native.commit())
         else:
             self._sa_transaction.commit()
 
@@ -288,8 +294,7 @@ class MigrationImpl:
             # rolling back anyway: the error that brought us here is the one to raise
             with contextlib.suppress(Exception):
                 self.wait()
-            self._echo("ROLLBACK")
-            self.native.rollback()
+            self._echo(self.native.rollback())
         else:
             self._sa_transaction.rollback()
 

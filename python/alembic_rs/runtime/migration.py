@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import Any, Literal
 
 from .. import _native, util
 from ..util.messaging import alembic_logger
 from .impl import IMPL_NAMES, MigrationImpl
 
 log = alembic_logger("alembic.runtime.migration")
+
+# what _native.version_table_sql writes for the alembic_version table
+VersionTableAction = Literal["create", "insert", "update", "delete", "delete_all", "select", "drop"]
 
 # seconds a run waits for another run's migration lock
 DEFAULT_LOCK_TIMEOUT = 600.0
@@ -294,7 +297,9 @@ class MigrationContext:
 
     # -- version table -------------------------------------------------------------
 
-    def _version_sql(self, action: str, version: str | None = None, to: str | None = None) -> str:
+    def _version_sql(
+        self, action: VersionTableAction, version: str | None = None, to: str | None = None
+    ) -> str:
         sql = self._version_sql_offline(action, version, to)
         if action == "create" and not self.as_sql:
             # online, SQLAlchemy sends its DDL with tabs (SQLite keeps the text as sent)
@@ -302,7 +307,7 @@ class MigrationContext:
         return sql
 
     def _version_sql_offline(
-        self, action: str, version: str | None = None, to: str | None = None
+        self, action: VersionTableAction, version: str | None = None, to: str | None = None
     ) -> str:
         return _native.version_table_sql(
             self.impl.dialect_name,
@@ -386,7 +391,10 @@ class MigrationContext:
             return ()
         return tuple(row[0] for row in self.impl.query(self._version_sql("select")))
 
-    def _apply_version_actions(self, actions: list[tuple[str, str | None, str | None]]) -> None:
+    def _apply_version_actions(
+        self,
+        actions: list[tuple[Literal["insert", "update", "delete"], str | None, str | None]],
+    ) -> None:
         # alembic trusts a driver's row count only where the dialect says it is sane;
         # the native drivers' counts always are
         counted = self.impl.native is not None or getattr(
@@ -579,7 +587,7 @@ class MigrationContext:
                     self.impl.exec_sql(self._version_sql("create"))
                 log.info("Running %s", step)
                 if self.as_sql:
-                    self.impl.static_output("-- Running %s" % (step.short_log,))
+                    self.impl.emit_step_comment(step.short_log)
                 current = self._run_step(step, kw, current)
                 for callback in self.on_version_apply_callbacks:
                     callback(ctx=self, step=step.info, heads=set(current), run_args=kw)

@@ -1,13 +1,17 @@
 """Turn alembic-style operation arguments and SQLAlchemy objects into plain operation specs.
 
 Each public function takes the same arguments as the ``op.*`` method of the same name, plus
-the dialect (a SQLAlchemy ``Dialect`` or its name) first, and returns a JSON-able dict that
-``alembic_rs._native.render_op`` renders. Python decides only what SQLAlchemy alone knows:
-a type's SQL, compiled expressions, final constraint names. Rust writes the statements.
+the dialect (a SQLAlchemy ``Dialect`` or its name) first, and returns the operation's spec:
+a TypedDict of ``types`` (one per struct of the Rust ``ops`` module, checked by mypy here and
+refused by Rust when a key is unknown). ``to_json`` puts it, with the run's
+``render_options``, into the text ``alembic_rs._native.render_op`` renders. Python decides
+only what SQLAlchemy alone knows: a type's SQL, compiled expressions, final constraint names.
+Rust writes the statements.
 
 One module per noun: ``columns``, ``constraints``, ``indexes``, ``tables``, ``statements``
 (``execute``, ``bulk_insert``); ``dialect`` holds what they share (the run's dialect and
-the pieces it compiles), ``scratch`` the throwaway tables they attach objects to.
+the pieces it compiles), ``scratch`` the throwaway tables they attach objects to, ``types``
+the spec TypedDicts.
 
 The helpers other modules use (``spec._column``, ``_constraint``, ``_index``, ``_fk_target``)
 stay importable from here, as before the split.
@@ -30,7 +34,7 @@ from .constraints import (
     create_unique_constraint,
     drop_constraint,
 )
-from .dialect import dialect_flags, get_dialect, to_json
+from .dialect import dialect_flags, get_dialect, render_options, to_json
 from .indexes import _index as _index
 from .indexes import create_index, drop_index
 from .statements import bulk_insert, execute
@@ -65,5 +69,6 @@ __all__ = [
     "execute",
     "get_dialect",
     "rename_table",
+    "render_options",
     "to_json",
 ]

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
@@ -15,13 +15,26 @@ from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.schema import DefaultClause, SchemaConst
 from sqlalchemy.sql.schema import Sequence as SaSequence
 
-from .constraints import _constraint
-from .dialect import _ddl_compiler, _ddl_expr, _op_spec, _sorted, _unpct, get_dialect
+from .constraints import _constraint, _foreign_key
+from .dialect import _ddl_compiler, _ddl_expr, _sorted, _unpct, get_dialect
 from .indexes import _index
 from .scratch import _table
+from .types import (
+    AddColumnSpec,
+    AlterColumnSpec,
+    ColumnSpec,
+    ComputedSpec,
+    ConstraintSpec,
+    DropColumnSpec,
+    ForeignKeySpec,
+    IdentitySpec,
+    ServerDefaultSpec,
+    TypeClass,
+    TypeSpec,
+)
 
 # per dialect instance: the spec of each plain built-in type already seen (see _type_key)
-_TYPE_SPECS: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], dict[str, str]]] = WeakKeyDictionary()
+_TYPE_SPECS: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], TypeSpec]] = WeakKeyDictionary()
 _PLAIN_VALUES = (int, str, bool, float, type(None))
 
 
@@ -41,7 +54,7 @@ def _type_key(type_: Any) -> tuple[Any, ...] | None:
     return (cls, *sorted(attrs.items()))
 
 
-def _type(d: Dialect, type_: Any) -> dict[str, str]:
+def _type(d: Dialect, type_: Any) -> TypeSpec:
     """The type's SQL for the dialect and the class the renderer needs (autoincrement,
     timestamps). Adapting and compiling a type through SQLAlchemy costs more than the rest
     of a column, so a plain built-in type is compiled once per dialect."""
@@ -53,10 +66,11 @@ def _type(d: Dialect, type_: Any) -> dict[str, str]:
     spec = specs.get(key)
     if spec is None:
         spec = specs[key] = _compiled_type(d, type_)
-    return dict(spec)
+    return spec.copy()
 
 
-def _compiled_type(d: Dialect, type_: Any) -> dict[str, str]:
+def _compiled_type(d: Dialect, type_: Any) -> TypeSpec:
+    cls: TypeClass
     impl = type_.dialect_impl(d)
     if isinstance(impl, sqltypes.TypeDecorator):
         impl = impl.impl
@@ -76,7 +90,7 @@ def _compiled_type(d: Dialect, type_: Any) -> dict[str, str]:
     return {"sql": _unpct(d, type_.compile(dialect=d)), "class": cls}
 
 
-def _server_default(d: Dialect, value: Any) -> dict[str, str] | None:
+def _server_default(d: Dialect, value: Any) -> ServerDefaultSpec | None:
     if isinstance(value, DefaultClause):
         value = value.arg
     elif isinstance(value, sa.schema.FetchedValue) or value is None:
@@ -105,7 +119,7 @@ def _autoincrement(d: Dialect, col: Any) -> bool:
     return True
 
 
-def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
+def _column(d: Dialect, col: sa.Column) -> ColumnSpec:
     if (
         d.name == "sqlite"
         and col.primary_key
@@ -123,13 +137,13 @@ def _column(d: Dialect, col: sa.Column) -> dict[str, Any]:
         and col._user_defined_nullable is SchemaConst.NULL_UNSPECIFIED
     ):
         nullable = True
-    computed = None
+    computed: ComputedSpec | None = None
     if col.computed is not None:
         computed = {
             "sqltext": _ddl_expr(d, col.computed.sqltext),
             "persisted": _persisted(d, col.computed.persisted),
         }
-    identity = None
+    identity: IdentitySpec | None = None
     if col.identity is not None and d.supports_identity_columns:
         i = col.identity
         identity = {
@@ -185,7 +199,6 @@ def _sqlite_inline_pk(d: Dialect, col: Any) -> bool:
     )
 
 
-@_op_spec
 def add_column(
     dialect: Dialect | str,
     table_name: str,
@@ -196,12 +209,12 @@ def add_column(
     inline_references: bool | None = None,
     inline_primary_key: bool | None = None,
     naming_convention: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> AddColumnSpec:
     """Spec of ``op.add_column``: the column plus the constraints and indexes it brings."""
     d = get_dialect(dialect)
     t = _table(table_name, column, schema=schema, naming_convention=naming_convention)
     col = t.c[column.key]
-    inline_fk = None
+    inline_fk: ForeignKeySpec | None = None
     fks = list(col.foreign_keys)
     if (
         inline_references
@@ -210,8 +223,7 @@ def add_column(
         and len(fks[0].constraint.columns) == 1
     ):
         # a ForeignKey spec, not a tagged constraint
-        inline_fk = _constraint(d, fks[0].constraint)
-        inline_fk.pop("type")
+        inline_fk = _foreign_key(d, fks[0].constraint)
     constraints = []
     for c in _sorted(t.constraints):
         if isinstance(c, sa.PrimaryKeyConstraint):
@@ -233,7 +245,6 @@ def add_column(
     }
 
 
-@_op_spec
 def drop_column(
     dialect: Dialect | str,
     table_name: str,
@@ -242,7 +253,7 @@ def drop_column(
     schema: str | None = None,
     if_exists: bool | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> DropColumnSpec:
     """Spec of ``op.drop_column``."""
     return {
         "op": "drop_column",
@@ -261,7 +272,7 @@ def _type_bound_constraints(
     schema: str | None,
     naming_convention: Mapping[str, str] | None = None,
     for_drop: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[ConstraintSpec]:
     t = _table(
         table_name,
         sa.Column(column_name, type_),
@@ -282,14 +293,13 @@ def _type_bound_constraints(
     return out
 
 
-@_op_spec
 def alter_column(
     dialect: Dialect | str,
     table_name: str,
     column_name: str,
     *,
     nullable: bool | None = None,
-    comment: str | bool | None = False,
+    comment: str | Literal[False] | None = False,
     server_default: Any = False,
     new_column_name: str | None = None,
     type_: Any = None,
@@ -303,7 +313,7 @@ def alter_column(
     postgresql_using: str | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> AlterColumnSpec:
     """Spec of ``op.alter_column``; ``False`` keeps meaning "not given" as in alembic.
 
     The types' CHECK constraints are named by ``naming_convention`` (env.py's
@@ -315,7 +325,7 @@ def alter_column(
             raise NotImplementedError(
                 "alter_column with a Computed or Identity server_default is not supported"
             )
-    spec: dict[str, Any] = {
+    spec: AlterColumnSpec = {
         "op": "alter_column",
         "table_name": table_name,
         "column_name": column_name,

@@ -5,17 +5,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Dialect
 
-from .dialect import _ddl_compiler, _ddl_expr, _final_name, _op_spec, _pg_opt, _sql, get_dialect
+from .dialect import _ddl_compiler, _ddl_expr, _final_name, _pg_opt, _sql, get_dialect
 from .scratch import _columns_table, _metadata
+from .types import (
+    AddConstraintOpSpec,
+    AddConstraintSpec,
+    ConstraintSpec,
+    ConstraintTypeName,
+    CreateCheckConstraintSpec,
+    CreateExcludeConstraintSpec,
+    CreateForeignKeySpec,
+    CreatePrimaryKeySpec,
+    CreateUniqueConstraintSpec,
+    DropConstraintSpec,
+    ForeignKeySpec,
+    IndexElementSpec,
+    PrimaryKeySpec,
+)
 
 
-def _deferrability(c: Any) -> dict[str, Any]:
+class _Deferrability(TypedDict):
+    deferrable: bool | None
+    initially: str | None
+
+
+def _deferrability(c: Any) -> _Deferrability:
     return {"deferrable": c.deferrable, "initially": c.initially}
 
 
@@ -27,11 +47,43 @@ def _fk_target(fk: sa.ForeignKey) -> tuple[str | None, str, str | None]:
     return col.table.schema, col.table.name, col.name
 
 
-def _constraint(d: Dialect, c: Any) -> dict[str, Any]:
+def _foreign_key(d: Dialect, c: sa.ForeignKeyConstraint) -> ForeignKeySpec:
+    """A foreign key, as a constraint (``_constraint`` tags it) or inline in ADD COLUMN."""
+    targets = [_fk_target(fk) for fk in c.elements]
+    referent_columns = []
+    for fk, (_schema, tname, column) in zip(c.elements, targets, strict=True):
+        if column is None:
+            # ForeignKey("table") means the parent's own column name there, which the
+            # stand-in referred table lacks: SQLAlchemy refuses it in alembic too
+            raise sa.exc.NoReferencedColumnError(
+                f"Could not initialize target column for ForeignKey '{fk._colspec}' on "
+                f"table '{fk.parent.table.name}': table '{tname}' has no column named "
+                f"'{fk.parent.key}'",
+                tname,
+                fk.parent.key,
+            )
+        referent_columns.append(column)
+    table = c.parent
+    return {
+        "name": _final_name(d, c),
+        "columns": [fk.parent.name for fk in c.elements],
+        "source_schema": table.schema if table is not None else None,
+        "referent_schema": targets[0][0],
+        "referent_table": targets[0][1],
+        "referent_columns": referent_columns,
+        "ondelete": c.ondelete,
+        "onupdate": c.onupdate,
+        "match": c.match,
+        "postgresql_not_valid": bool(_pg_opt(d, c, "not_valid", False)),
+        **_deferrability(c),
+    }
+
+
+def _constraint(d: Dialect, c: Any) -> ConstraintSpec:
     name = _final_name(d, c)
     if isinstance(c, sa.PrimaryKeyConstraint):
         cols = c.columns_autoinc_first if c._implicit_generated else c.columns
-        spec = {
+        spec: PrimaryKeySpec = {
             "type": "primary_key",
             "name": name,
             "columns": [col.name for col in cols],
@@ -46,22 +98,7 @@ def _constraint(d: Dialect, c: Any) -> dict[str, Any]:
             spec["mysql_using"] = c.get_dialect_option(d, "using", deprecated_fallback="mysql")
         return spec
     if isinstance(c, sa.ForeignKeyConstraint):
-        targets = [_fk_target(fk) for fk in c.elements]
-        table = c.parent
-        return {
-            "type": "foreign_key",
-            "name": name,
-            "columns": [fk.parent.name for fk in c.elements],
-            "source_schema": table.schema if table is not None else None,
-            "referent_schema": targets[0][0],
-            "referent_table": targets[0][1],
-            "referent_columns": [t[2] for t in targets],
-            "ondelete": c.ondelete,
-            "onupdate": c.onupdate,
-            "match": c.match,
-            "postgresql_not_valid": bool(_pg_opt(d, c, "not_valid", False)),
-            **_deferrability(c),
-        }
+        return {"type": "foreign_key", **_foreign_key(d, c)}
     if isinstance(c, sa.UniqueConstraint):
         return {
             "type": "unique",
@@ -85,12 +122,12 @@ def _constraint(d: Dialect, c: Any) -> dict[str, Any]:
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
     if isinstance(c, ExcludeConstraint):
-        els = []
+        els: list[tuple[IndexElementSpec, str]] = []
         for expr, _name, op in c._render_exprs:
             if isinstance(expr, sa.Column):
-                els.append([{"column": expr.name}, op])
+                els.append(({"column": expr.name}, op))
             else:
-                els.append([{"expr": _sql(d, expr, include_table=False)}, op])
+                els.append(({"expr": _sql(d, expr, include_table=False)}, op))
         return {
             "type": "exclude",
             "name": name,
@@ -109,16 +146,14 @@ def _creatable(d: Dialect, c: Any) -> bool:
     return not (d.supports_alter and getattr(c, "use_alter", False))
 
 
-def _add_constraint(op: str, d: Dialect, c: Any, table: sa.Table) -> dict[str, Any]:
+def _add_constraint(d: Dialect, c: Any, table: sa.Table) -> AddConstraintSpec:
     return {
-        "op": op,
         "table_name": table.name,
         "schema": table.schema,
         "constraint": _constraint(d, c),
     }
 
 
-@_op_spec
 def create_foreign_key(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -136,7 +171,7 @@ def create_foreign_key(
     referent_schema: str | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **dialect_kw: Any,
-) -> dict[str, Any]:
+) -> CreateForeignKeySpec:
     """Spec of ``op.create_foreign_key``."""
     d = get_dialect(dialect)
     m = _metadata(naming_convention)
@@ -159,10 +194,9 @@ def create_foreign_key(
         **dialect_kw,
     )
     t1.append_constraint(fk)
-    return _add_constraint("create_foreign_key", d, fk, t1)
+    return {"op": "create_foreign_key", **_add_constraint(d, fk, t1)}
 
 
-@_op_spec
 def create_unique_constraint(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -172,35 +206,33 @@ def create_unique_constraint(
     schema: str | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreateUniqueConstraintSpec:
     """Spec of ``op.create_unique_constraint``."""
     d = get_dialect(dialect)
     t = _columns_table(_metadata(naming_convention), table_name, columns, schema)
     uq = sa.UniqueConstraint(*[t.c[n] for n in columns], name=constraint_name, **kw)
     t.append_constraint(uq)
-    return _add_constraint("create_unique_constraint", d, uq, t)
+    return {"op": "create_unique_constraint", **_add_constraint(d, uq, t)}
 
 
-@_op_spec
 def create_primary_key(
     dialect: Dialect | str,
     constraint_name: str | None,
     table_name: str,
-    columns: list[str],
+    columns: Sequence[str],
     *,
     schema: str | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreatePrimaryKeySpec:
     """Spec of ``op.create_primary_key``."""
     d = get_dialect(dialect)
     t = _columns_table(_metadata(naming_convention), table_name, columns, schema)
     pk = sa.PrimaryKeyConstraint(*[t.c[n] for n in columns], name=constraint_name, **kw)
     t.append_constraint(pk)
-    return _add_constraint("create_primary_key", d, pk, t)
+    return {"op": "create_primary_key", **_add_constraint(d, pk, t)}
 
 
-@_op_spec
 def create_check_constraint(
     dialect: Dialect | str,
     constraint_name: str | None,
@@ -210,7 +242,7 @@ def create_check_constraint(
     schema: str | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreateCheckConstraintSpec:
     """Spec of ``op.create_check_constraint``."""
     d = get_dialect(dialect)
     t = sa.Table(
@@ -221,10 +253,9 @@ def create_check_constraint(
     )
     ck = sa.CheckConstraint(condition, name=constraint_name, **kw)
     t.append_constraint(ck)
-    return _add_constraint("create_check_constraint", d, ck, t)
+    return {"op": "create_check_constraint", **_add_constraint(d, ck, t)}
 
 
-@_op_spec
 def create_exclude_constraint(
     dialect: Dialect | str,
     constraint_name: str,
@@ -233,7 +264,7 @@ def create_exclude_constraint(
     schema: str | None = None,
     where: Any = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreateExcludeConstraintSpec:
     """Spec of ``op.create_exclude_constraint`` (PostgreSQL)."""
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
@@ -243,38 +274,32 @@ def create_exclude_constraint(
     for _expr, name, _op in excl._render_exprs:
         t.append_column(sa.Column(name, sqltypes.NULLTYPE))
     t.append_constraint(excl)
-    return _add_constraint("create_exclude_constraint", d, excl, t)
+    return {"op": "create_exclude_constraint", **_add_constraint(d, excl, t)}
 
 
-_ADD_CONSTRAINT_OPS = {
-    "primary_key": "create_primary_key",
-    "foreign_key": "create_foreign_key",
-    "unique": "create_unique_constraint",
-    "check": "create_check_constraint",
-    "exclude": "create_exclude_constraint",
-}
-
-
-@_op_spec
-def add_constraint(dialect: Dialect | str, constraint: Any) -> dict[str, Any]:
+def add_constraint(dialect: Dialect | str, constraint: Any) -> AddConstraintOpSpec:
     """Spec adding a constraint that is already attached to its (stand-in) table."""
     d = get_dialect(dialect)
+    table: Any
     if isinstance(constraint, sa.ForeignKeyConstraint):
         table = constraint.parent
     elif isinstance(constraint, sa.CheckConstraint) and not isinstance(constraint.parent, sa.Table):
         table = constraint.parent.table
     else:
         table = constraint.table
-    built = _constraint(d, constraint)
-    return {
-        "op": _ADD_CONSTRAINT_OPS[built["type"]],
-        "table_name": table.name,
-        "schema": table.schema,
-        "constraint": built,
-    }
+    body = _add_constraint(d, constraint, table)
+    kind = body["constraint"]["type"]
+    if kind == "primary_key":
+        return {"op": "create_primary_key", **body}
+    if kind == "foreign_key":
+        return {"op": "create_foreign_key", **body}
+    if kind == "unique":
+        return {"op": "create_unique_constraint", **body}
+    if kind == "check":
+        return {"op": "create_check_constraint", **body}
+    return {"op": "create_exclude_constraint", **body}
 
 
-@_op_spec
 def drop_constraint(
     dialect: Dialect | str,
     constraint_name: Any,
@@ -283,18 +308,24 @@ def drop_constraint(
     *,
     schema: str | None = None,
     if_exists: bool | None = None,
-) -> dict[str, Any]:
+) -> DropConstraintSpec:
     """Spec of ``op.drop_constraint``; the name is a string or a constraint whose final
     name (after a naming convention) is the one dropped."""
     if type_ not in (None, "foreignkey", "primary", "unique", "check"):
         raise TypeError("'type' can be one of 'check', 'foreignkey', 'primary', 'unique', None")
-    if not isinstance(constraint_name, str):
-        constraint_name = _final_name(get_dialect(dialect), constraint_name)
+    if isinstance(constraint_name, str):
+        name: str | None = constraint_name
+    else:
+        name = _final_name(get_dialect(dialect), constraint_name)
+    if name is None:
+        raise sa.exc.CompileError(
+            f"Can't emit DROP CONSTRAINT for constraint {constraint_name!r}; it has no name"
+        )
     return {
         "op": "drop_constraint",
-        "constraint_name": constraint_name,
+        "constraint_name": name,
         "table_name": table_name,
-        "type": type_,
+        "type": cast("ConstraintTypeName | None", type_),  # checked above
         "schema": schema,
         "if_exists": bool(if_exists),
     }

@@ -1,16 +1,17 @@
-"""The run's dialect, and the pieces of SQL only SQLAlchemy can write for it
-(compiled expressions, final names); the ``_op_spec`` decorator every op spec goes through.
+"""The run's dialect: how it renders (``render_options``, sent beside each spec) and the
+pieces of SQL only SQLAlchemy can write for it (compiled expressions, final names).
 """
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+
+from .types import DialectFlags, OpSpec, RenderOptions, SpecJson
 
 
 def get_dialect(dialect: Dialect | str) -> Dialect:
@@ -20,9 +21,10 @@ def get_dialect(dialect: Dialect | str) -> Dialect:
     return dialect
 
 
-def to_json(spec: Mapping[str, Any]) -> str:
-    """The spec as the JSON text ``render_op`` takes."""
-    return json.dumps(spec, ensure_ascii=False)
+def to_json(spec: OpSpec, options: RenderOptions | None = None) -> SpecJson:
+    """The spec, with the run's render options beside it, as the JSON text ``render_op``
+    takes (no options: the defaults of the dialect ``render_op`` is given by name)."""
+    return SpecJson(json.dumps({**spec, **options} if options else spec, ensure_ascii=False))
 
 
 # per DDL compiler class: whether it writes INHERITS with inner spaces
@@ -38,7 +40,7 @@ def _padded_inherits(d: Dialect) -> bool:
     return _PADDED_INHERITS[cls]
 
 
-def dialect_flags(d: Dialect) -> dict[str, bool]:
+def dialect_flags(d: Dialect) -> DialectFlags:
     """What the run's dialect instance says about rendering details that vary with the server's
     settings and between SQLAlchemy 2.0 and 2.1, read off the installed SQLAlchemy
     (``DialectFlags`` on the Rust side)."""
@@ -52,23 +54,17 @@ def dialect_flags(d: Dialect) -> dict[str, bool]:
     }
 
 
-def _op_spec(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Mark the spec with how the run's dialect renders: whether it doubles ``%`` in offline
-    output, and its ``dialect_flags``.
+def render_options(d: Dialect) -> RenderOptions:
+    """How the run's dialect renders: whether it doubles ``%`` in offline output, and its
+    ``dialect_flags``.
 
     SQLAlchemy doubles every ``%`` only for ``format``/``pyformat`` paramstyles; an env.py
     with ``dialect_opts={"paramstyle": "named"}`` (alembic's templates) gets them single.
     """
-
-    @functools.wraps(fn)
-    def wrapper(dialect: Dialect | str, *args: Any, **kw: Any) -> dict[str, Any]:
-        d = get_dialect(dialect)
-        spec = fn(d, *args, **kw)
-        spec["double_percents"] = bool(d.identifier_preparer._double_percents)
-        spec["dialect_flags"] = dialect_flags(d)
-        return spec
-
-    return wrapper
+    return {
+        "double_percents": bool(d.identifier_preparer._double_percents),
+        "dialect_flags": dialect_flags(d),
+    }
 
 
 def _unpct(d: Dialect, sql: str) -> str:
@@ -110,15 +106,15 @@ def _pg_opt(d: Dialect, obj: Any, key: str, default: Any = None) -> Any:
     return obj.dialect_options["postgresql"].get(key, default)
 
 
-def _pg_with(opts: Mapping[str, Any] | None) -> list[list[Any]]:
-    out: list[list[Any]] = []
+def _pg_with(opts: Mapping[str, Any] | None) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
     for k, v in (opts or {}).items():
         if v is None:
-            out.append([k, None])
+            out.append((k, None))
         elif isinstance(v, bool):
-            out.append([k, "true" if v else "false"])
+            out.append((k, "true" if v else "false"))
         else:
-            out.append([k, str(v)])
+            out.append((k, str(v)))
     return out
 
 

@@ -10,11 +10,18 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import elements, functions, operators
 
-from .dialect import _ddl_expr, _final_name, _op_spec, _pg_with, _sql, get_dialect
+from .dialect import _ddl_expr, _final_name, _pg_with, _sql, get_dialect
 from .scratch import _metadata
+from .types import (
+    CreateIndexSpec,
+    DropIndexSpec,
+    IndexDialectOptions,
+    IndexElementSpec,
+    IndexSpec,
+)
 
 
-def _index_element(d: Dialect, expr: Any) -> dict[str, str]:
+def _index_element(d: Dialect, expr: Any) -> IndexElementSpec:
     if isinstance(expr, sa.Column):
         return {"column": expr.name}
     if d.name == "postgresql" and not isinstance(expr, elements.ColumnClause):
@@ -31,10 +38,14 @@ def _index_element(d: Dialect, expr: Any) -> dict[str, str]:
     return {"expr": _sql(d, expr, include_table=False)}
 
 
-def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict[str, Any]:
+def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> IndexSpec:
     table: Any = idx.table
-    spec: dict[str, Any] = {
-        "index_name": _final_name(d, idx),
+    name = _final_name(d, idx)
+    if name is None:
+        # as SQLAlchemy's DDL compiler refuses it
+        raise sa.exc.CompileError("CREATE INDEX requires that the index have a name")
+    spec: IndexSpec = {
+        "index_name": name,
         "table_name": table.name,
         "schema": table.schema,
         "elements": [_index_element(d, e) for e in idx.expressions],
@@ -45,52 +56,53 @@ def _index(d: Dialect, idx: sa.Index, if_not_exists: bool | None = None) -> dict
         opts = idx.dialect_options["postgresql"]
         where = opts.get("where")
         with_ = _pg_with(opts.get("with"))
-        spec.update(
-            postgresql_using=opts.get("using") or None,
-            postgresql_where=_ddl_expr(d, where) if where is not None else None,
-            postgresql_include=[
-                c if isinstance(c, str) else c.name for c in (opts.get("include") or ())
-            ],
-            postgresql_concurrently=bool(opts.get("concurrently")),
-            postgresql_ops=dict(opts.get("ops") or {}),
-            postgresql_nulls_not_distinct=opts.get("nulls_not_distinct"),
-            postgresql_with=with_,
-            postgresql_tablespace=opts.get("tablespace"),
-        )
+        spec["postgresql_using"] = opts.get("using") or None
+        spec["postgresql_where"] = _ddl_expr(d, where) if where is not None else None
+        spec["postgresql_include"] = [
+            c if isinstance(c, str) else c.name for c in (opts.get("include") or ())
+        ]
+        spec["postgresql_concurrently"] = bool(opts.get("concurrently"))
+        spec["postgresql_ops"] = dict(opts.get("ops") or {})
+        spec["postgresql_nulls_not_distinct"] = opts.get("nulls_not_distinct")
+        spec["postgresql_with"] = with_
+        spec["postgresql_tablespace"] = opts.get("tablespace")
     elif d.name == "sqlite":
         where = idx.dialect_options["sqlite"]["where"]
         spec["sqlite_where"] = _ddl_expr(d, where) if where is not None else None
     elif d.name in ("mysql", "mariadb"):
-        spec.update(
-            mysql_prefix=idx.get_dialect_option(d, "prefix"),
-            mysql_length=idx.get_dialect_option(d, "length"),
-            mysql_using=idx.get_dialect_option(d, "using", deprecated_fallback="mysql"),
-            mysql_with_parser=idx.get_dialect_option(d, "with_parser", deprecated_fallback="mysql"),
+        spec["mysql_prefix"] = idx.get_dialect_option(d, "prefix")
+        spec["mysql_length"] = idx.get_dialect_option(d, "length")
+        spec["mysql_using"] = idx.get_dialect_option(d, "using", deprecated_fallback="mysql")
+        spec["mysql_with_parser"] = idx.get_dialect_option(
+            d, "with_parser", deprecated_fallback="mysql"
         )
     return spec
 
 
-# what ``_index`` gives an index without dialect options, per dialect family
-_NO_OPTIONS: dict[str, dict[str, Any]] = {
-    "postgresql": {
-        "postgresql_using": None,
-        "postgresql_where": None,
-        "postgresql_include": [],
-        "postgresql_concurrently": False,
-        "postgresql_ops": {},
-        "postgresql_nulls_not_distinct": None,
-        "postgresql_with": [],
-        "postgresql_tablespace": None,
-    },
-    "sqlite": {"sqlite_where": None},
-    "mysql": {
-        "mysql_prefix": None,
-        "mysql_length": None,
-        "mysql_using": None,
-        "mysql_with_parser": None,
-    },
-}
-_NO_OPTIONS["mariadb"] = _NO_OPTIONS["mysql"]
+def _no_options(dialect_name: str) -> IndexDialectOptions | None:
+    """What ``_index`` gives an index without dialect options, per dialect family (None
+    for a dialect it writes no options for)."""
+    if dialect_name == "postgresql":
+        return {
+            "postgresql_using": None,
+            "postgresql_where": None,
+            "postgresql_include": [],
+            "postgresql_concurrently": False,
+            "postgresql_ops": {},
+            "postgresql_nulls_not_distinct": None,
+            "postgresql_with": [],
+            "postgresql_tablespace": None,
+        }
+    if dialect_name == "sqlite":
+        return {"sqlite_where": None}
+    if dialect_name in ("mysql", "mariadb"):
+        return {
+            "mysql_prefix": None,
+            "mysql_length": None,
+            "mysql_using": None,
+            "mysql_with_parser": None,
+        }
+    return None
 
 
 def _plain_index(
@@ -102,7 +114,7 @@ def _plain_index(
     unique: bool,
     naming_convention: Mapping[Any, str] | None,
     kw: Mapping[str, Any],
-) -> dict[str, Any] | None:
+) -> IndexSpec | None:
     """The spec ``_index`` gives the common index (a plain name, column names, no dialect
     options) without building a table and an index for it: most revisions' indexes are
     these, and SQLAlchemy's objects cost more than the rest of the op. None otherwise.
@@ -110,7 +122,7 @@ def _plain_index(
     A plain name is final unless the index naming convention rewrites given names
     (``%(constraint_name)s``); SQLAlchemy still checks its length.
     """
-    options = _NO_OPTIONS.get(d.name)
+    options = _no_options(d.name)
     if kw or options is None or type(index_name) is not str or type(table_name) is not str:
         return None
     if not all(type(c) is str for c in columns):
@@ -128,11 +140,10 @@ def _plain_index(
         "schema": schema,
         "elements": [{"column": c} for c in columns],
         "unique": bool(unique),
-        **{k: v.copy() if isinstance(v, (list, dict)) else v for k, v in options.items()},
+        **options,
     }
 
 
-@_op_spec
 def create_index(
     dialect: Dialect | str,
     index_name: str | None,
@@ -144,7 +155,7 @@ def create_index(
     if_not_exists: bool | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreateIndexSpec:
     """Spec of ``op.create_index``; a string column is a column name, as in alembic."""
     d = get_dialect(dialect)
     plain = _plain_index(d, index_name, table_name, columns, schema, unique, naming_convention, kw)
@@ -177,7 +188,6 @@ def _built_index(
     return sa.Index(index_name, *exprs, unique=unique, _table=t, **kw)
 
 
-@_op_spec
 def drop_index(
     dialect: Dialect | str,
     index_name: str,
@@ -186,7 +196,7 @@ def drop_index(
     schema: str | None = None,
     if_exists: bool | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> DropIndexSpec:
     """Spec of ``op.drop_index``."""
     d = get_dialect(dialect)
     return {

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Dialect
 
-from .dialect import _op_spec, _unpct, get_dialect
+from .dialect import _unpct, get_dialect
+from .types import BulkInsertSpec, ExecuteSpec, LiteralSpec
 
 _MAX_INT = 2**63 - 1
 
 
-@_op_spec
-def execute(dialect: Dialect | str, sqltext: Any, **kw: Any) -> dict[str, Any]:
+def execute(dialect: Dialect | str, sqltext: Any, **kw: Any) -> ExecuteSpec:
     """Spec of ``op.execute``: a string is passed on as text; a construct is compiled here."""
     if isinstance(sqltext, str):
         return {"op": "execute", "sqltext": sqltext, "plain": True}
@@ -26,7 +26,7 @@ def execute(dialect: Dialect | str, sqltext: Any, **kw: Any) -> dict[str, Any]:
     return {"op": "execute", "sqltext": _unpct(d, str(compiled)), "plain": False}
 
 
-def _literal(d: Dialect, value: Any, type_: Any) -> dict[str, Any]:
+def _literal(d: Dialect, value: Any, type_: Any) -> LiteralSpec:
     if value is None:
         return {"kind": "null"}
     affinity = type_._type_affinity
@@ -47,14 +47,13 @@ def _literal(d: Dialect, value: Any, type_: Any) -> dict[str, Any]:
     return {"kind": "raw", "value": _unpct(d, compiler.render_literal_value(value, type_))}
 
 
-@_op_spec
 def bulk_insert(
     dialect: Dialect | str,
     table: Any,
     rows: list[dict[str, Any]],
     *,
     multiinsert: bool = True,
-) -> dict[str, Any]:
+) -> BulkInsertSpec:
     """Spec of ``op.bulk_insert``: rows of literals in the table's column order."""
     if not isinstance(rows, list):
         raise TypeError("List expected")
@@ -64,7 +63,7 @@ def bulk_insert(
     out_rows = []
     for row in rows:
         out_rows.append(
-            [[col.name, _literal(d, row[col.key], col.type)] for col in table.c if col.key in row]
+            [(col.name, _literal(d, row[col.key], col.type)) for col in table.c if col.key in row]
         )
     return {
         "op": "bulk_insert",

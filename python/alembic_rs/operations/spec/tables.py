@@ -6,19 +6,28 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from .columns import _column, _sqlite_inline_pk
 from .constraints import _constraint, _creatable
-from .dialect import _op_spec, _pg_with, _unpct, dialect_flags, get_dialect
+from .dialect import _pg_with, _unpct, get_dialect
 from .indexes import _index
 from .scratch import _table
+from .types import (
+    ConstraintSpec,
+    CreateTableCommentSpec,
+    CreateTableSpec,
+    DropTableCommentSpec,
+    DropTableSpec,
+    PgTableOptions,
+    RenameTableSpec,
+    TypeDdlSpec,
+)
 
 
-@_op_spec
 def create_table(
     dialect: Dialect | str,
     table_name: str,
@@ -29,7 +38,7 @@ def create_table(
     if_not_exists: bool | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> CreateTableSpec:
     """Spec of ``op.create_table(table_name, *columns, **kw)``."""
     return create_table_with_table(
         dialect,
@@ -54,7 +63,7 @@ def create_table_with_table(
     if_not_exists: bool | None = None,
     naming_convention: Mapping[str, str] | None = None,
     **kw: Any,
-) -> tuple[dict[str, Any], sa.Table]:
+) -> tuple[CreateTableSpec, sa.Table]:
     """The spec of ``op.create_table`` and the ``Table`` alembic returns from it."""
     d = get_dialect(dialect)
     t = _table(
@@ -66,7 +75,7 @@ def create_table_with_table(
         prefixes=list(prefixes or ()),
         **kw,
     )
-    constraints = []
+    constraints: list[ConstraintSpec] = []
     pk = t.primary_key
     if (
         pk
@@ -77,7 +86,7 @@ def create_table_with_table(
     for c in t._sorted_constraints:
         if c is not t.primary_key and _creatable(d, c):
             constraints.append(_constraint(d, c))
-    spec = {
+    spec: CreateTableSpec = {
         "op": "create_table",
         "table_name": table_name,
         "schema": schema,
@@ -88,8 +97,6 @@ def create_table_with_table(
         "prefixes": list(prefixes or ()),
         "if_not_exists": bool(if_not_exists),
         "before_create": _before_create(d, t),
-        "double_percents": bool(d.identifier_preparer._double_percents),
-        "dialect_flags": dialect_flags(d),
         **_table_options(d, t),
     }
     return spec, t
@@ -107,7 +114,7 @@ class _DdlRunner:
 _RUNNERS: weakref.WeakKeyDictionary[Dialect, _DdlRunner] = weakref.WeakKeyDictionary()
 
 
-def _before_create(d: Dialect, t: sa.Table) -> list[dict[str, Any]]:
+def _before_create(d: Dialect, t: sa.Table) -> list[TypeDdlSpec]:
     """What the table's ``before_create`` event emits, as alembic fires it (``CREATE TYPE``)."""
     from sqlalchemy.engine.mock import MockConnection
 
@@ -115,7 +122,7 @@ def _before_create(d: Dialect, t: sa.Table) -> list[dict[str, Any]]:
     bind = MockConnection(d, lambda construct, *a, **kw: emitted.append(construct))
     runner = _RUNNERS.setdefault(d, _DdlRunner())
     t.dispatch.before_create(t, bind, checkfirst=False, _ddl_runner=runner)
-    out = []
+    out: list[TypeDdlSpec] = []
     for construct in emitted:
         if type(construct).__name__ == "CreateEnumType":
             enum = construct.element
@@ -132,7 +139,16 @@ def _before_create(d: Dialect, t: sa.Table) -> list[dict[str, Any]]:
     return out
 
 
-def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
+class _TableOptions(TypedDict, total=False):
+    """The dialect's part of ``CreateTableSpec``."""
+
+    postgresql_options: PgTableOptions
+    mysql_options: list[tuple[str, str]]
+    sqlite_with_rowid: bool
+    sqlite_strict: bool
+
+
+def _table_options(d: Dialect, t: sa.Table) -> _TableOptions:
     """The dialect's CREATE TABLE options (``postgresql_*``, ``mysql_*``, ``sqlite_*``)."""
     if d.name == "postgresql":
         o = t.dialect_options["postgresql"]
@@ -153,12 +169,12 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
     if d.name in ("mysql", "mariadb"):
         # SQLAlchemy reads only the options with the dialect's own prefix
         prefix = f"{d.name}_"
-        options = []
+        options: list[tuple[str, str]] = []
         for key, value in t.kwargs.items():
             if key.startswith(prefix):
                 if not isinstance(value, str):
                     raise TypeError(f"table option {key}={value!r}: a string is expected")
-                options.append([key[len(prefix) :].upper(), value])
+                options.append((key[len(prefix) :].upper(), value))
         return {"mysql_options": options}
     if d.name == "sqlite":
         o = t.dialect_options["sqlite"]
@@ -169,7 +185,6 @@ def _table_options(d: Dialect, t: sa.Table) -> dict[str, Any]:
     return {}
 
 
-@_op_spec
 def drop_table(
     dialect: Dialect | str,
     table_name: str,
@@ -177,7 +192,7 @@ def drop_table(
     schema: str | None = None,
     if_exists: bool | None = None,
     **kw: Any,
-) -> dict[str, Any]:
+) -> DropTableSpec:
     """Spec of ``op.drop_table``."""
     return {
         "op": "drop_table",
@@ -187,14 +202,13 @@ def drop_table(
     }
 
 
-@_op_spec
 def rename_table(
     dialect: Dialect | str,
     old_table_name: str,
     new_table_name: str,
     *,
     schema: str | None = None,
-) -> dict[str, Any]:
+) -> RenameTableSpec:
     """Spec of ``op.rename_table``."""
     return {
         "op": "rename_table",
@@ -204,7 +218,6 @@ def rename_table(
     }
 
 
-@_op_spec
 def create_table_comment(
     dialect: Dialect | str,
     table_name: str,
@@ -212,7 +225,7 @@ def create_table_comment(
     *,
     existing_comment: str | None = None,
     schema: str | None = None,
-) -> dict[str, Any]:
+) -> CreateTableCommentSpec:
     """Spec of ``op.create_table_comment``."""
     return {
         "op": "create_table_comment",
@@ -223,14 +236,13 @@ def create_table_comment(
     }
 
 
-@_op_spec
 def drop_table_comment(
     dialect: Dialect | str,
     table_name: str,
     *,
     existing_comment: str | None = None,
     schema: str | None = None,
-) -> dict[str, Any]:
+) -> DropTableCommentSpec:
     """Spec of ``op.drop_table_comment``."""
     return {
         "op": "drop_table_comment",
