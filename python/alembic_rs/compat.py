@@ -12,14 +12,16 @@ an application's own test fixtures) run on alembic-rs.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import os
 import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 # the alembic API version these modules follow
 ALEMBIC_API_VERSION = "1.20.1"
@@ -74,7 +76,7 @@ def _package() -> types.ModuleType:
     pkg = types.ModuleType("alembic", "alembic-rs standing in for alembic")
     # a package, so submodule imports go through the finder, and nowhere else
     pkg.__spec__ = importlib.machinery.ModuleSpec(
-        "alembic", _finder, origin=our_init, is_package=True
+        "alembic", _loader(), origin=our_init, is_package=True
     )
     pkg.__path__ = []
     # code that finds alembic's package directory (its templates) finds ours
@@ -88,12 +90,14 @@ def _package() -> types.ModuleType:
     return pkg
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves ``alembic.*`` imports from our modules."""
+class _AliasFinder:
+    """Serves ``alembic.*`` imports from our modules: a meta path finder and its loader (the
+    import system needs only these methods; ``importlib.abc`` would import
+    ``importlib.resources`` on every run, several milliseconds)."""
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         if fullname in ALIASES:
-            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+            return importlib.machinery.ModuleSpec(fullname, _loader(), is_package=True)
         if fullname.startswith("alembic."):
             # an alembic module we do not provide: fail clearly, never load real alembic's
             raise ImportError(f"alembic-rs does not provide '{fullname}'", name=fullname)
@@ -107,6 +111,13 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 _finder = _AliasFinder()
+
+
+def _loader() -> importlib.abc.Loader:
+    """The finder, as the ``Loader`` it is (by its methods, not by its base class)."""
+    return cast("importlib.abc.Loader", _finder)
+
+
 _depth = 0
 _saved: dict[str, Any] = {}
 _installed = False
