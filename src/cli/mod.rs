@@ -12,6 +12,9 @@ mod help;
 mod textwrap;
 mod verbs;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::Path;
 
 use args::Parsed;

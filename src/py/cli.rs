@@ -59,7 +59,10 @@ fn run_read_command(
                 write(
                     py,
                     "stderr",
-                    &format!("alembic-rs: fast path: not served: {why}\n"),
+                    &format!(
+                        "alembic-rs: fast path: not served: {}\n",
+                        why.escape_debug()
+                    ),
                 )?;
             }
             Ok(None)
