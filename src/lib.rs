@@ -3,6 +3,7 @@
 //! The core modules know nothing of Python; `py` holds every PyO3 binding and is
 //! compiled only with the `python` feature (maturin enables it).
 
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod ddl;

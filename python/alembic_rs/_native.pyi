@@ -33,6 +33,7 @@ __all__ = [
     "reserved_words",
     "revision_filename",
     "run_in_worker",
+    "run_read_command",
     "session_replay_statements",
     "session_state_queries",
     "transactional_ddl",
@@ -283,6 +284,9 @@ def dbapi_execute(
     paramstyle: str = "pyformat",
 ) -> tuple[list[tuple[str, str]] | None, list[tuple[Any, ...]], int, int | None]: ...
 def dbapi_sent_text(sql: str, paramstyle: str) -> str: ...
+def run_read_command(
+    argv: list[str], prog: str, version: str, templates_dir: str
+) -> int | None: ...
 def session_state_queries(dialect: str) -> list[str]: ...
 def session_replay_statements(
     native: Connection, theirs: Sequence[Sequence[tuple[Any, ...]]]

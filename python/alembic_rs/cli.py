@@ -1,19 +1,29 @@
-"""The ``alembic-rs`` command line: alembic's verbs, flags and output."""
+"""The ``alembic-rs`` command line: alembic's verbs, flags and output.
+
+The console script first offers the command line to the extension
+(``_native.run_read_command``), which serves the read-only verbs (``heads``, ``history``,
+``show``, ``branches``, ``list_templates``) when their whole behaviour is known there,
+before anything else is imported. Everything else runs the argparse CLI below, whose
+imports (argparse, the commands, the configuration) therefore happen inside functions.
+``ALEMBIC_RS_FAST_PATH=0`` turns the fast path off; ``=explain`` says on stderr whether it
+served the command and, if not, why.
+"""
 
 from __future__ import annotations
 
 import os
-from argparse import ArgumentParser, Namespace
+import sys
 
-from . import __version__, command, util
-from .config import Config
-from .util.exc import ConfigFileError, DatabaseFailure, MissingRevisionError
+from . import __version__, _native
 
 # typing is imported only by type checkers: read commands start faster without it
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from argparse import Namespace
     from collections.abc import Callable, Sequence
     from typing import Any
+
+    from .config import Config
 
 # code flag of ``async def`` functions (inspect.CO_COROUTINE), without importing inspect
 _CO_COROUTINE = 0x80
@@ -127,6 +137,10 @@ class CommandLine:
     """Builds the argparse parser from ``alembic_rs.command``, as alembic does."""
 
     def __init__(self, prog: str | None = None) -> None:
+        from argparse import ArgumentParser
+
+        from . import command
+
         parser = ArgumentParser(prog=prog)
         parser.add_argument("--version", action="version", version="%%(prog)s %s" % __version__)
         parser.add_argument(
@@ -199,6 +213,9 @@ class CommandLine:
         return positional, kwarg, " ".join(help_lines)
 
     def run_cmd(self, config: Config, options: Namespace) -> None:
+        from . import util
+        from .util.exc import ConfigFileError, DatabaseFailure, MissingRevisionError
+
         fn, positional, kwarg = options.cmd
         try:
             fn(
@@ -224,6 +241,8 @@ class CommandLine:
 
     @staticmethod
     def _inis_from_config(options: Namespace) -> tuple[str, str]:
+        from . import util
+
         names = options.config
         env = os.environ.get("ALEMBIC_CONFIG")
         if env and os.path.basename(env) == "pyproject.toml":
@@ -248,6 +267,9 @@ class CommandLine:
 
     def main(self, argv: Sequence[str] | None = None) -> None:
         """Parse ``argv`` and run the command."""
+        from . import util
+        from .config import Config
+
         options = self.parser.parse_args(argv)
         if not hasattr(options, "cmd"):
             self.parser.error("too few arguments")
@@ -260,8 +282,25 @@ class CommandLine:
         self.run_cmd(cfg, options)
 
 
+# Config.get_template_directory(), without importing the configuration
+_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+
+
 def main(argv: Sequence[str] | None = None, prog: str | None = None, **kwargs: Any) -> None:
-    """The console entry point of ``alembic-rs``."""
+    """The console entry point of ``alembic-rs``.
+
+    Reading ``sys.argv`` (``argv`` not given), a read-only command is first offered to the
+    extension; an ``argv`` passed in always runs the Python CLI, so programmatic calls
+    keep every side effect of the commands (``sys.path``, warnings, imports).
+    """
+    if argv is None:
+        status = _native.run_read_command(
+            sys.argv[1:], prog or os.path.basename(sys.argv[0]), __version__, _TEMPLATES
+        )
+        if status is not None:
+            if status:
+                sys.exit(status)
+            return
     CommandLine(prog=prog).main(argv=argv)
 
 

@@ -11,5 +11,6 @@ pub(crate) mod pytext;
 
 pub use error::ConfigError;
 pub use ini::{DEFAULT_SECTION, IniFile};
+pub(crate) use options::python_int;
 pub use options::{AlembicConfig, AlembicOptions, ScriptLocation};
 pub use pyproject::{TomlValue, parse_pyproject, read_pyproject, toml_config_value};

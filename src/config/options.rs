@@ -100,7 +100,7 @@ fn separator_split(s: &str, sep: &str) -> Vec<String> {
 }
 
 /// Python's `int(s)` for a string: surrounding whitespace, a sign, `_` between digits.
-fn python_int(s: &str) -> Result<i64, ConfigError> {
+pub(crate) fn python_int(s: &str) -> Result<i64, ConfigError> {
     let invalid = || {
         ConfigError::Value(format!(
             "invalid literal for int() with base 10: {}",

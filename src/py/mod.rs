@@ -2,6 +2,7 @@
 
 use pyo3::prelude::*;
 
+mod cli;
 mod config;
 mod db;
 mod dbapi;
@@ -17,6 +18,7 @@ mod session;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
+    cli::register(m)?;
     config::register(m)?;
     db::register(m)?;
     dbapi::register(m)?;

@@ -38,15 +38,8 @@ impl ScriptSet {
             let path = item.item.path.to_string_lossy().into_owned();
             let revision = match item.header {
                 HeaderParse::Parsed(h) => Some(
-                    Revision::new(
-                        h.revision,
-                        h.down_revision.unwrap_or_default(),
-                        h.depends_on,
-                        h.branch_labels,
-                    )
-                    .map_err(|e| revision_error(py, e))?
-                    .with_path(path.clone())
-                    .with_longdoc(h.longdoc),
+                    h.into_revision(path.clone())
+                        .map_err(|e| revision_error(py, e))?,
                 ),
                 HeaderParse::NeedsImport(_) => None,
             };

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::lexer::{Line, Tok, logical_lines};
 use crate::config::pytext::py_strip;
+use crate::revision::{Revision, RevisionError};
 
 /// The four module attributes alembic reads from a revision script.
 const HEADER_NAMES: [&str; 4] = ["revision", "down_revision", "branch_labels", "depends_on"];
@@ -38,6 +39,19 @@ impl ScriptHeader {
     /// `Script.doc`: the first paragraph of the docstring.
     pub fn doc(&self) -> &str {
         self.longdoc.split("\n\n").next().unwrap_or("")
+    }
+
+    /// The revision this header declares, at `path` (what alembic's `Script` holds),
+    /// checked as alembic's `Revision()` checks it.
+    pub fn into_revision(self, path: impl Into<String>) -> Result<Revision, RevisionError> {
+        Ok(Revision::new(
+            self.revision,
+            self.down_revision.unwrap_or_default(),
+            self.depends_on,
+            self.branch_labels,
+        )?
+        .with_path(path)
+        .with_longdoc(self.longdoc))
     }
 }
 
