@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod ddl;
 pub mod ops;
+pub mod reflect;
 pub mod revision;
 pub mod runtime;
 pub mod script;

@@ -7,6 +7,7 @@ mod db;
 mod dbapi;
 mod ddl;
 mod errors;
+mod reflect;
 mod runtime;
 mod script;
 mod session;
@@ -20,6 +21,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     db::register(m)?;
     dbapi::register(m)?;
     ddl::register(m)?;
+    reflect::register(m)?;
     runtime::register(m)?;
     script::register(m)?;
     session::register(m)?;
