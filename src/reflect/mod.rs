@@ -9,6 +9,7 @@ pub mod model;
 mod mysql;
 mod postgresql;
 mod sqlite;
+mod sqlite_ddl;
 mod text;
 
 pub use error::ReflectError;
