@@ -55,9 +55,9 @@ def sa_type(dialect: str, column: dict[str, Any]) -> Any:
             inner = result.item_type if isinstance(result, pg_types.ARRAY) else result
             inner.collation = column["collation"]
         return result
-    if dialect == "sqlite":
-        return _sqlite_type(t)
-    return _mysql_type(t)
+    if dialect == "mysql":
+        return _mysql_type(t, column["collation"])
+    return _sqlite_type(t)
 
 
 def _pg_type(t: dict[str, Any]) -> Any:
@@ -110,7 +110,7 @@ def _sqlite_type(t: dict[str, Any]) -> Any:
     return cls(*ints)
 
 
-def _mysql_type(t: dict[str, Any]) -> Any:
+def _mysql_type(t: dict[str, Any], collation: str | None) -> Any:
     from sqlalchemy.dialects.mysql.base import ischema_names
 
     name = t["name"]
@@ -122,6 +122,8 @@ def _mysql_type(t: dict[str, Any]) -> Any:
         kw["zerofill"] = True
     if t["charset"] is not None:
         kw["charset"] = t["charset"]
+    if collation is not None:
+        kw["collation"] = collation
     if name in ("enum", "set"):
         return cls(*t["enum_labels"], **kw)
     if name in ("datetime", "timestamp", "time"):
@@ -133,6 +135,10 @@ def _mysql_type(t: dict[str, Any]) -> Any:
     if t["length"] is not None:
         return cls(t["length"], **kw)
     return cls(**kw)
+
+
+def _mysql_integer(t: dict[str, Any]) -> bool:
+    return t["name"] in ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
 
 
 def our_view(dialect: str, table: dict[str, Any]) -> dict[str, Any]:
@@ -151,6 +157,13 @@ def our_view(dialect: str, table: dict[str, Any]) -> dict[str, Any]:
             col["comment"] = c["comment"]
         if c["computed"] is not None:
             col["computed"] = dict(c["computed"])
+        if dialect == "mysql":
+            if not (c["autoincrement"] or _mysql_integer(c["type"])):
+                del col["autoincrement"]  # given for integers only
+            if c["on_update"] is not None:
+                col["default"] = f"{c['default']} ON UPDATE {c['on_update']}"
+            if c["computed"] is not None:
+                col["computed"]["sqltext"] = f"({c['computed']['sqltext']})"
         if c["identity"] is not None:
             col["identity"] = dict(c["identity"])
         columns.append(col)
@@ -191,7 +204,7 @@ def our_view(dialect: str, table: dict[str, Any]) -> dict[str, Any]:
         }
         if i["expressions"] is not None:
             idx["expressions"] = i["expressions"]
-        if i["sorting"] and dialect != "sqlite":  # SQLAlchemy's SQLite reflection has no sorting
+        if i["sorting"] and dialect == "postgresql":  # reflected there only
             idx["column_sorting"] = {k: tuple(v) for k, v in i["sorting"].items()}
         if i["duplicates_constraint"] is not None:
             idx["duplicates_constraint"] = i["duplicates_constraint"]
@@ -215,7 +228,7 @@ def our_view(dialect: str, table: dict[str, Any]) -> dict[str, Any]:
                 do["sqlite_where"] = i["where"]
         else:
             prefix = dialect
-            if i["method"] is not None:
+            if i["method"] in ("FULLTEXT", "SPATIAL"):
                 do[f"{prefix}_prefix"] = i["method"]
             if i["lengths"]:
                 do[f"{prefix}_length"] = i["lengths"]
@@ -226,6 +239,8 @@ def our_view(dialect: str, table: dict[str, Any]) -> dict[str, Any]:
     uniques = []
     for u in table["unique_constraints"]:
         uq: dict[str, Any] = {"name": u["name"], "column_names": u["column_names"]}
+        if dialect == "mysql":
+            uq["duplicates_index"] = u["name"]
         if pg:
             uq["comment"] = u["comment"]
             uq["dialect_options"] = {
@@ -497,6 +512,7 @@ def _many_tables_sql(dialect: str, n: int) -> list[str]:
         "postgresql": "id serial PRIMARY KEY",
         "sqlite": "id INTEGER PRIMARY KEY AUTOINCREMENT",
         "mysql": "id INT AUTO_INCREMENT PRIMARY KEY",
+        "mariadb": "id INT AUTO_INCREMENT PRIMARY KEY",
     }[dialect]
     out = []
     for i in range(n):
@@ -678,3 +694,94 @@ def test_sqlite_beyond_inspector(sqlite_db):
 
 def test_sqlite_query_count_is_constant(make_db, capsys):
     _count_and_time(make_db, "sqlite", capsys)
+
+
+# -- MySQL / MariaDB ----------------------------------------------------------------------
+
+MYSQL_SCHEMA = [
+    """CREATE TABLE users (
+  id INT NOT NULL AUTO_INCREMENT,
+  big BIGINT NOT NULL DEFAULT 0,
+  price DECIMAL(10,2),
+  name VARCHAR(50) NOT NULL COMMENT 'the name',
+  bio TEXT,
+  title VARCHAR(20) DEFAULT 'x',
+  created DATETIME DEFAULT CURRENT_TIMESTAMP,
+  updated TIMESTAMP(3) NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  active BOOLEAN DEFAULT 1,
+  doc JSON,
+  uid CHAR(36),
+  f8 DOUBLE,
+  f4 FLOAT,
+  small SMALLINT UNSIGNED,
+  tiny TINYINT(3) UNSIGNED ZEROFILL,
+  mood ENUM('sad','ok','it''s') DEFAULT 'ok',
+  flags SET('a','b'),
+  latin VARCHAR(10) CHARACTER SET latin1,
+  bin_col VARCHAR(10) COLLATE utf8mb4_bin,
+  d DATE,
+  raw BLOB,
+  name_len INT GENERATED ALWAYS AS (char_length(name)) VIRTUAL,
+  name_up VARCHAR(50) AS (upper(name)) STORED,
+  PRIMARY KEY (id),
+  CONSTRAINT uq_users_name UNIQUE (name),
+  CONSTRAINT ck_users_big CHECK (big >= 0),
+  KEY ix_prefix (bio(20), title),
+  FULLTEXT KEY ix_ft (name),
+  UNIQUE KEY ix_multi (big, price)
+) COMMENT 'people'""",
+    "CREATE TABLE {other}.accounts (id BIGINT PRIMARY KEY AUTO_INCREMENT, owner_id INT, "
+    "CONSTRAINT fk_owner FOREIGN KEY (owner_id) REFERENCES {main}.users (id)) COMMENT 'it''s'",
+    """CREATE TABLE memberships (
+  user_id INT NOT NULL,
+  account_id BIGINT NOT NULL,
+  role VARCHAR(20) NOT NULL DEFAULT 'member',
+  PRIMARY KEY (user_id, account_id),
+  CONSTRAINT fk_m_user FOREIGN KEY (user_id) REFERENCES users (id)
+    ON DELETE CASCADE ON UPDATE CASCADE,
+  CONSTRAINT fk_m_acc FOREIGN KEY (account_id) REFERENCES {other}.accounts (id)
+    ON DELETE RESTRICT
+)""",
+    "CREATE TABLE {other}.child (id INT PRIMARY KEY, a BIGINT, "
+    "CONSTRAINT fk_child FOREIGN KEY (a) REFERENCES {other}.accounts (id) ON DELETE SET NULL)",
+    "CREATE TABLE `Quoted Table` (`Mixed Col` INT, `select` TEXT)",
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, PRIMARY KEY (version_num))",
+    "CREATE VIEW v_users AS SELECT id FROM users",
+]
+
+
+@pytest.fixture
+def mysql_db(make_db):
+    db = make_db("mysql")
+    other = f"{db.name}_other"
+    engine = db.engine()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{other}` CHARACTER SET utf8mb4")
+        for stmt in MYSQL_SCHEMA:
+            conn.exec_driver_sql(stmt.format(main=f"`{db.name}`", other=f"`{other}`"))
+    yield db, other, engine
+    with engine.begin() as conn:
+        # the two databases refer to each other: drop them without the checks
+        conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
+        conn.exec_driver_sql(f"DROP DATABASE `{other}`")
+        for table, _ in conn.exec_driver_sql("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'"):
+            conn.exec_driver_sql(f"DROP TABLE `{table}`")
+    engine.dispose()
+
+
+def test_mysql_matches_inspector(mysql_db):
+    db, other, engine = mysql_db
+    schemas: list[str | None] = [None, other]
+    ours = _native.reflect(db.url, schemas, [(None, "alembic_version")])
+    assert ours["dialect"] in ("mysql", "mariadb")
+    assert compare(engine.dialect.name, ours, engine, schemas, {"alembic_version"}) == []
+
+
+def test_mysql_current_database_by_name(mysql_db):
+    db, _, engine = mysql_db
+    ours = _native.reflect(db.url, [db.name])
+    assert compare(engine.dialect.name, ours, engine, [db.name], set()) == []
+
+
+def test_mysql_query_count_is_constant(make_db, capsys):
+    _count_and_time(make_db, "mysql", capsys)
