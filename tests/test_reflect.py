@@ -27,13 +27,12 @@ on 300 tables is printed (not asserted).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 import time
+from collections import defaultdict
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql as mysql_types
 from sqlalchemy.dialects import postgresql as pg_types
 from sqlalchemy.dialects import sqlite as sqlite_types
 
@@ -339,7 +338,7 @@ def compare(
                     a = sorted(a, key=_by_name)
                     b = sorted(b, key=_by_name)
                 if a != b and isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-                    for x, y in zip(a, b):
+                    for x, y in zip(a, b, strict=True):
                         if x != y:
                             problems.append(f"{schema}.{name} {kind}:\n  ours   {x}\n  theirs {y}")
                 elif a != b:

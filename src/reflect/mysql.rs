@@ -375,11 +375,9 @@ fn parse_column_type(spelled: &str) -> ColumnType {
         .unwrap_or(spelled.len());
     t.name = spelled[..name_end].to_ascii_lowercase();
     let mut rest = &spelled[name_end..];
-    if rest.starts_with('(') {
-        if let Some(close) = super::text::matching_paren(rest, 0) {
-            t.args = split_args(&rest[1..close]);
-            rest = &rest[close + 1..];
-        }
+    if let Some(close) = super::text::matching_paren(rest, 0) {
+        t.args = split_args(&rest[1..close]);
+        rest = &rest[close + 1..];
     }
     let words = rest.to_ascii_lowercase();
     t.unsigned = words.split_whitespace().any(|w| w == "unsigned");

@@ -447,10 +447,10 @@ fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>
         // unqualified sequence name gets the schema asked for
         if let Some(rest) = d.strip_prefix("nextval('") {
             autoincrement = integer;
-            if let (Some(end), Some(s)) = (rest.find('\''), schema) {
-                if !rest[..end].contains('.') {
-                    default = Some(format!("nextval('\"{s}\".{rest}"));
-                }
+            if let (Some(end), Some(s)) = (rest.find('\''), schema)
+                && !rest[..end].contains('.')
+            {
+                default = Some(format!("nextval('\"{s}\".{rest}"));
             }
         }
     }

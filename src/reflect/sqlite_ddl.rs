@@ -142,8 +142,8 @@ fn split_top(tokens: &[Token], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let mut depth = 0;
     let mut start = from;
-    for i in from..to {
-        match tokens[i].tok {
+    for (i, token) in tokens.iter().enumerate().take(to).skip(from) {
+        match token.tok {
             Tok::Open => depth += 1,
             Tok::Close => depth -= 1,
             Tok::Comma if depth == 0 => {
@@ -337,11 +337,9 @@ fn references(
         } else if is_kw(t, "INITIALLY") {
             fk.initially = name_of(tokens.get(i + 1)).map(|w| w.to_ascii_uppercase());
             i += 2;
-        } else if is_kw(t, "ON") || is_kw(t, "MATCH") || is_kw(t, "SET") || is_kw(t, "NO") {
-            i += 1;
         } else if matches!(
             t.map(|t| &t.tok),
-            Some(Tok::Word(w)) if ["DELETE", "UPDATE", "CASCADE", "RESTRICT", "NULL", "DEFAULT", "ACTION", "SIMPLE", "FULL", "PARTIAL"]
+            Some(Tok::Word(w)) if ["ON", "MATCH", "SET", "NO", "DELETE", "UPDATE", "CASCADE", "RESTRICT", "NULL", "DEFAULT", "ACTION", "SIMPLE", "FULL", "PARTIAL"]
                 .iter()
                 .any(|k| w.eq_ignore_ascii_case(k))
         ) {
@@ -394,16 +392,16 @@ pub fn parse_create_index(sql: &str) -> ParsedIndex {
                 .to_string(),
         );
     }
-    if is_kw(tokens.get(close + 1), "WHERE") {
-        if let Some(t) = tokens.get(close + 2) {
-            out.predicate = Some(
-                sql[t.start..]
-                    .trim()
-                    .trim_end_matches(';')
-                    .trim()
-                    .to_string(),
-            );
-        }
+    if is_kw(tokens.get(close + 1), "WHERE")
+        && let Some(t) = tokens.get(close + 2)
+    {
+        out.predicate = Some(
+            sql[t.start..]
+                .trim()
+                .trim_end_matches(';')
+                .trim()
+                .to_string(),
+        );
     }
     out
 }

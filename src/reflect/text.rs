@@ -70,10 +70,11 @@ pub fn split_args(text: &str) -> Vec<String> {
                     } else {
                         quote = None;
                     }
-                } else if c == '\\' && q == '\'' {
-                    if let Some(next) = chars.next() {
-                        current.push(next);
-                    }
+                } else if c == '\\'
+                    && q == '\''
+                    && let Some(next) = chars.next()
+                {
+                    current.push(next);
                 }
             }
             None => match c {
