@@ -502,6 +502,28 @@ def test_postgresql_extras(pg_db):
     assert ours["default_schema"] == "public"
 
 
+def test_postgresql_query_count_does_not_grow_with_schemas(pg_db):
+    db, _ = pg_db
+    one = _native.reflect(db.url, [None])
+    three = _native.reflect(db.url, [None, "other", "public"])
+    assert one["queries"] == three["queries"] == 6
+    # a table asked for twice (the default schema, and by name) comes once per key
+    keys = [(t["schema"], t["name"]) for t in three["tables"]]
+    assert (None, "users") in keys and ("public", "users") in keys
+    assert len(keys) == len(set(keys))
+
+
+def test_reflect_errors(tmp_path):
+    with pytest.raises(_native.NotNativeError):
+        _native.reflect("sqlite://")  # in memory: SQLAlchemy's to serve
+    with pytest.raises(TypeError):
+        _native.reflect(42)  # type: ignore[arg-type]
+    conn = _native.Connection.connect(f"sqlite:///{tmp_path / 'x.db'}")
+    conn.close()
+    with pytest.raises(_native.ConnectionError):
+        _native.reflect(conn)
+
+
 # -- the query count and timing -----------------------------------------------------------
 
 
