@@ -59,6 +59,7 @@ struct TableRow {
 #[derive(Deserialize)]
 struct ColumnRow {
     oid: i64,
+    attnum: i64,
     name: String,
     format_type: Option<String>,
     default: Option<String>,
@@ -66,20 +67,27 @@ struct ColumnRow {
     comment: Option<String>,
     generated: Option<String>,
     identity: Option<String>,
-    seq_schema: Option<String>,
-    seq_name: Option<String>,
-    seq_start: Option<i64>,
-    seq_increment: Option<i64>,
-    seq_min: Option<i64>,
-    seq_max: Option<i64>,
-    seq_cache: Option<i64>,
-    seq_cycle: Option<bool>,
+    /// the sequence the column owns (a SERIAL's, an identity's)
+    sequence: Option<SequenceRow>,
     type_oid: i64,
     type_kind: String,
     type_name: String,
     type_schema: String,
-    type_visible: bool,
+    /// None for a built-in type (`pg_catalog`), not worth the search-path lookup
+    type_visible: Option<bool>,
     collation: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SequenceRow {
+    schema: String,
+    name: String,
+    start: Option<i64>,
+    increment: Option<i64>,
+    min: Option<i64>,
+    max: Option<i64>,
+    cache: Option<i64>,
+    cycle: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -87,8 +95,10 @@ struct ConstraintRow {
     oid: i64,
     name: String,
     kind: String,
-    columns: Option<Vec<String>>,
-    index_columns: Option<Vec<String>>,
+    /// `conkey`: the constrained columns' numbers
+    columns: Option<Vec<i64>>,
+    /// `indkey` of the index behind a primary key or unique constraint (INCLUDE too)
+    index_columns: Option<Vec<i64>>,
     nkeyatts: Option<i64>,
     nulls_not_distinct: Option<bool>,
     referred_schema: Option<String>,
@@ -107,8 +117,10 @@ struct ConstraintRow {
 
 #[derive(Deserialize)]
 struct IndexElement {
-    element: String,
-    is_expr: bool,
+    /// the column's number, 0 for an expression
+    attnum: i64,
+    /// an expression's text
+    expression: Option<String>,
     opclass: Option<String>,
     option: Option<i64>,
 }
@@ -159,7 +171,7 @@ pub(super) async fn reflect(
 
     let tables: Vec<TableRow> = catalog
         .json(&format!(
-            "SELECT coalesce(json_agg(r ORDER BY r.schema, r.name), '[]') FROM (\
+            "SELECT coalesce(json_agg(json_strip_nulls(row_to_json(r)) ORDER BY r.schema, r.name), '[]') FROM (\
              SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
              pg_catalog.pg_table_is_visible(c.oid) AS visible, d.description AS comment \
              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -176,17 +188,26 @@ pub(super) async fn reflect(
     };
     let columns: Vec<ColumnRow> = catalog
         .json(&format!(
-            "{cte} SELECT coalesce(json_agg(r ORDER BY r.oid, r.attnum), '[]') FROM (\
+            "{cte} SELECT coalesce(json_agg(json_strip_nulls(row_to_json(r)) ORDER BY r.oid, r.attnum), '[]') FROM (\
              SELECT a.attrelid::int8 AS oid, a.attnum, a.attname::text AS name, \
              pg_catalog.format_type(a.atttypid, a.atttypmod) AS format_type, \
              CASE WHEN a.atthasdef THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default, \
              a.attnotnull AS not_null, dsc.description AS comment, \
              {generated} AS generated, nullif(a.attidentity::text, '') AS identity, \
-             sq.nspname::text AS seq_schema, sq.relname::text AS seq_name, \
-             ps.seqstart AS seq_start, ps.seqincrement AS seq_increment, ps.seqmin AS seq_min, \
-             ps.seqmax AS seq_max, ps.seqcache AS seq_cache, ps.seqcycle AS seq_cycle, \
+             CASE WHEN a.attidentity <> '' OR a.atthasdef THEN (SELECT json_build_object(\
+             'schema', sn.nspname, 'name', s.relname, 'start', ps.seqstart, \
+             'increment', ps.seqincrement, 'min', ps.seqmin, 'max', ps.seqmax, \
+             'cache', ps.seqcache, 'cycle', ps.seqcycle) FROM pg_catalog.pg_depend dep \
+             JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
+             JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace \
+             LEFT JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = s.oid \
+             WHERE dep.classid = 'pg_catalog.pg_class'::regclass \
+             AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
+             AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
+             AND dep.deptype IN ('a', 'i') ORDER BY s.oid LIMIT 1) END AS sequence, \
              et.oid::int8 AS type_oid, et.typtype::text AS type_kind, et.typname::text AS type_name, \
-             etn.nspname::text AS type_schema, pg_catalog.pg_type_is_visible(et.oid) AS type_visible, \
+             etn.nspname::text AS type_schema, CASE WHEN etn.nspname <> 'pg_catalog' \
+             THEN pg_catalog.pg_type_is_visible(et.oid) END AS type_visible, \
              CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation \
              THEN co.collname::text END AS collation \
              FROM pg_catalog.pg_attribute a JOIN t ON t.oid = a.attrelid \
@@ -198,14 +219,6 @@ pub(super) async fn reflect(
              LEFT JOIN pg_catalog.pg_description dsc ON dsc.objoid = a.attrelid \
              AND dsc.objsubid = a.attnum AND dsc.classoid = 'pg_catalog.pg_class'::regclass \
              LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
-             LEFT JOIN LATERAL (SELECT s.oid, sn.nspname, s.relname FROM pg_catalog.pg_depend dep \
-             JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
-             JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace \
-             WHERE dep.classid = 'pg_catalog.pg_class'::regclass \
-             AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
-             AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
-             AND dep.deptype IN ('a', 'i') ORDER BY s.oid LIMIT 1) sq ON true \
-             LEFT JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = sq.oid \
              WHERE a.attnum > 0 AND NOT a.attisdropped) r"
         ))
         .await?;
@@ -218,29 +231,25 @@ pub(super) async fn reflect(
         }
     };
     let set_columns = if version >= 150000 {
-        "(SELECT json_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.confdelsetcols) \
+        "CASE WHEN con.confdelsetcols IS NOT NULL THEN (SELECT json_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.confdelsetcols) \
          WITH ORDINALITY k(attnum, ord) JOIN pg_catalog.pg_attribute a \
-         ON a.attrelid = con.conrelid AND a.attnum = k.attnum)"
+         ON a.attrelid = con.conrelid AND a.attnum = k.attnum) END"
     } else {
         "NULL::json"
     };
     let constraints: Vec<ConstraintRow> = catalog
         .json(&format!(
-            "{cte} SELECT coalesce(json_agg(r ORDER BY r.oid, r.name), '[]') FROM (\
+            "{cte} SELECT coalesce(json_agg(json_strip_nulls(row_to_json(r)) ORDER BY r.oid, r.name), '[]') FROM (\
              SELECT con.conrelid::int8 AS oid, con.conname::text AS name, con.contype::text AS kind, \
-             (SELECT json_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.conkey) \
-             WITH ORDINALITY k(attnum, ord) JOIN pg_catalog.pg_attribute a \
-             ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns, \
-             (SELECT json_agg(a.attname::text ORDER BY k.ord) FROM unnest(i.indkey::int2[]) \
-             WITH ORDINALITY k(attnum, ord) JOIN pg_catalog.pg_attribute a \
-             ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS index_columns, \
+             con.conkey AS columns, i.indkey::int2[] AS index_columns, \
              i.indnkeyatts::int8 AS nkeyatts, {nnd} AS nulls_not_distinct, \
              rn.nspname::text AS referred_schema, rc.relname::text AS referred_table, \
              CASE WHEN rc.oid IS NOT NULL THEN pg_catalog.pg_table_is_visible(rc.oid) END \
              AS referred_visible, \
+             CASE WHEN con.contype = 'f' THEN \
              (SELECT json_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.confkey) \
              WITH ORDINALITY k(attnum, ord) JOIN pg_catalog.pg_attribute a \
-             ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS referred_columns, \
+             ON a.attrelid = con.confrelid AND a.attnum = k.attnum) END AS referred_columns, \
              {set_columns} AS set_columns, \
              con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, \
              con.confmatchtype::text AS match_type, con.condeferrable AS deferrable, \
@@ -261,7 +270,7 @@ pub(super) async fn reflect(
 
     let indexes: Vec<IndexRow> = catalog
         .json(&format!(
-            "{cte} SELECT coalesce(json_agg(r ORDER BY r.oid, r.name), '[]') FROM (\
+            "{cte} SELECT coalesce(json_agg(json_strip_nulls(row_to_json(r)) ORDER BY r.oid, r.name), '[]') FROM (\
              SELECT i.indrelid::int8 AS oid, ic.relname::text AS name, i.indisunique AS unique, \
              i.indisvalid AS valid, EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con \
              WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid \
@@ -271,15 +280,13 @@ pub(super) async fn reflect(
              CASE WHEN i.indpred IS NOT NULL THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END \
              AS predicate, ic.reloptions, \
              (SELECT json_agg(json_build_object(\
-             'element', CASE WHEN k.attnum = 0 \
-             THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) \
-             ELSE a.attname::text END, \
-             'is_expr', k.attnum = 0, \
+             'attnum', k.attnum, \
+             'expression', CASE WHEN k.attnum = 0 \
+             THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, \
              'opclass', CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END, \
              'option', k.option) ORDER BY k.ord) \
              FROM unnest(i.indkey::int2[], i.indclass::oid[], i.indoption::int2[]) \
              WITH ORDINALITY k(attnum, opclass, option, ord) \
-             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
              LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass) AS elements, \
              d.description AS comment \
              FROM pg_catalog.pg_index i JOIN t ON t.oid = i.indrelid \
@@ -294,7 +301,7 @@ pub(super) async fn reflect(
 
     let enums: Vec<EnumRow> = catalog
         .json(
-            "SELECT coalesce(json_agg(r ORDER BY r.schema, r.name), '[]') FROM (\
+            "SELECT coalesce(json_agg(json_strip_nulls(row_to_json(r)) ORDER BY r.schema, r.name), '[]') FROM (\
              SELECT t.oid::int8 AS oid, n.nspname::text AS schema, t.typname::text AS name, \
              pg_catalog.pg_type_is_visible(t.oid) AS visible, \
              (SELECT json_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e \
@@ -341,9 +348,12 @@ fn assemble(
         .map(|e| (e.oid, e.labels.clone().unwrap_or_default()))
         .collect();
     let mut columns: HashMap<i64, Vec<&ColumnRow>> = HashMap::new();
+    let mut names: HashMap<(i64, i64), &str> = HashMap::new();
     for c in &rows.columns {
         columns.entry(c.oid).or_default().push(c);
+        names.insert((c.oid, c.attnum), c.name.as_str());
     }
+    let names = ColumnNames(names);
     let mut constraints: HashMap<i64, Vec<&ConstraintRow>> = HashMap::new();
     for c in &rows.constraints {
         constraints.entry(c.oid).or_default().push(c);
@@ -373,10 +383,10 @@ fn assemble(
                 table.columns.push(column(c, key.as_deref(), &labels));
             }
             for c in constraints.get(&t.oid).into_iter().flatten() {
-                add_constraint(&mut table, c, key.as_deref());
+                add_constraint(&mut table, c, key.as_deref(), &names);
             }
             for i in indexes.get(&t.oid).into_iter().flatten() {
-                table.indexes.push(index(i));
+                table.indexes.push(index(i, &names));
             }
             tables.push(table);
         }
@@ -422,7 +432,7 @@ fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>
         type_.user_type = Some(UserType {
             schema: c.type_schema.clone(),
             name: c.type_name.clone(),
-            visible: c.type_visible,
+            visible: c.type_visible.unwrap_or(true),
             kind: kind.to_string(),
         });
     }
@@ -454,19 +464,17 @@ fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>
             }
         }
     }
+    let seq = c.sequence.as_ref();
     let identity = c.identity.as_deref().map(|kind| Identity {
         always: kind == "a",
-        start: c.seq_start,
-        increment: c.seq_increment,
-        minvalue: c.seq_min,
-        maxvalue: c.seq_max,
-        cache: c.seq_cache,
-        cycle: c.seq_cycle,
+        start: seq.and_then(|s| s.start),
+        increment: seq.and_then(|s| s.increment),
+        minvalue: seq.and_then(|s| s.min),
+        maxvalue: seq.and_then(|s| s.max),
+        cache: seq.and_then(|s| s.cache),
+        cycle: seq.and_then(|s| s.cycle),
     });
-    let owned_sequence = match (&c.seq_schema, &c.seq_name) {
-        (Some(s), Some(n)) => Some(format!("{s}.{n}")),
-        _ => None,
-    };
+    let owned_sequence = seq.map(|s| format!("{}.{}", s.schema, s.name));
     Column {
         name: c.name.clone(),
         type_,
@@ -547,13 +555,39 @@ fn action(code: Option<&str>, set_columns: &Option<Vec<String>>) -> Option<Strin
     }
 }
 
-fn add_constraint(table: &mut Table, c: &ConstraintRow, schema: Option<&str>) {
+/// Column names by (table oid, column number), from the columns query: the constraint
+/// and index queries give numbers, so they need no lookup of their own.
+struct ColumnNames<'a>(HashMap<(i64, i64), &'a str>);
+
+impl ColumnNames<'_> {
+    fn of(&self, oid: i64, attnums: &[i64]) -> Vec<String> {
+        attnums
+            .iter()
+            .map(|n| {
+                self.0
+                    .get(&(oid, *n))
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+fn add_constraint(
+    table: &mut Table,
+    c: &ConstraintRow,
+    schema: Option<&str>,
+    names: &ColumnNames<'_>,
+) {
+    let columns = names.of(c.oid, c.columns.as_deref().unwrap_or_default());
     let (keys, include) = match &c.index_columns {
         Some(all) => {
+            let all = names.of(c.oid, all);
             let n = c.nkeyatts.map_or(all.len(), |n| n as usize).min(all.len());
             (all[..n].to_vec(), all[n..].to_vec())
         }
-        None => (c.columns.clone().unwrap_or_default(), Vec::new()),
+        None => (columns.clone(), Vec::new()),
     };
     match c.kind.as_str() {
         "p" => {
@@ -581,7 +615,7 @@ fn add_constraint(table: &mut Table, c: &ConstraintRow, schema: Option<&str>) {
             };
             table.foreign_keys.push(ForeignKey {
                 name: Some(c.name.clone()),
-                constrained_columns: c.columns.clone().unwrap_or_default(),
+                constrained_columns: columns,
                 referred_schema,
                 referred_table: c.referred_table.clone().unwrap_or_default(),
                 referred_columns: c.referred_columns.clone().unwrap_or_default(),
@@ -626,15 +660,24 @@ fn check(c: &ConstraintRow) -> CheckConstraint {
     }
 }
 
-fn index(i: &IndexRow) -> Index {
+fn index(i: &IndexRow, names: &ColumnNames<'_>) -> Index {
     let n = (i.nkeyatts.max(0) as usize).min(i.elements.len());
-    let (keys, included) = i.elements.split_at(n);
-    let any_expr = keys.iter().any(|e| e.is_expr);
+    let text: Vec<String> = i
+        .elements
+        .iter()
+        .map(|e| match &e.expression {
+            Some(x) => x.clone(),
+            None => names.of(i.oid, &[e.attnum]).remove(0),
+        })
+        .collect();
+    let keys = &i.elements[..n];
+    let (key_text, included_text) = text.split_at(n);
+    let any_expr = keys.iter().any(|e| e.attnum == 0);
     let mut opclasses = BTreeMap::new();
     let mut sorting = BTreeMap::new();
-    for e in keys {
+    for (e, element) in keys.iter().zip(key_text) {
         if let Some(op) = &e.opclass {
-            opclasses.insert(e.element.clone(), op.clone());
+            opclasses.insert(element.clone(), op.clone());
         }
         let flags = e.option.unwrap_or(0);
         let mut sort = Vec::new();
@@ -649,7 +692,7 @@ fn index(i: &IndexRow) -> Index {
             sort.push("nulls_first".to_string());
         }
         if !sort.is_empty() {
-            sorting.insert(e.element.clone(), sort);
+            sorting.insert(element.clone(), sort);
         }
     }
     let with = i
@@ -664,10 +707,11 @@ fn index(i: &IndexRow) -> Index {
         unique: i.unique,
         column_names: keys
             .iter()
-            .map(|e| (!e.is_expr).then(|| e.element.clone()))
+            .zip(key_text)
+            .map(|(e, t)| (e.attnum != 0).then(|| t.clone()))
             .collect(),
-        expressions: any_expr.then(|| keys.iter().map(|e| e.element.clone()).collect()),
-        include: included.iter().map(|e| e.element.clone()).collect(),
+        expressions: any_expr.then(|| key_text.to_vec()),
+        include: included_text.to_vec(),
         where_: i.predicate.clone(),
         method: (i.method != "btree").then(|| i.method.clone()),
         opclasses,
