@@ -9,6 +9,7 @@ pub mod db;
 pub mod ddl;
 pub mod dialect;
 pub mod ops;
+pub mod reflect;
 pub mod revision;
 pub mod runtime;
 pub mod script;

@@ -29,6 +29,7 @@ __all__ = [
     "offline_statement",
     "offline_step_comment",
     "read_pyproject_alembic",
+    "reflect",
     "render_op",
     "reserved_words",
     "revision_filename",
@@ -287,6 +288,137 @@ def dbapi_sent_text(sql: str, paramstyle: str) -> str: ...
 def run_read_command(
     argv: list[str], prog: str, version: str, templates_dir: str
 ) -> int | None: ...
+
+# the schema model `reflect` returns (src/reflect/model.rs)
+class _UserType(TypedDict):
+    schema: str
+    name: str
+    visible: bool
+    kind: Literal["enum", "domain", "composite", "range", "base"]
+
+class _ColumnType(TypedDict):
+    spelled: str
+    name: str
+    args: list[str]
+    length: int | None
+    precision: int | None
+    scale: int | None
+    timezone: bool | None
+    fields: str | None
+    array_dims: int
+    unsigned: bool
+    zerofill: bool
+    charset: str | None
+    enum_labels: list[str] | None
+    user_type: _UserType | None
+
+class _Identity(TypedDict):
+    always: bool
+    start: int | None
+    increment: int | None
+    minvalue: int | None
+    maxvalue: int | None
+    cache: int | None
+    cycle: bool | None
+
+class _Computed(TypedDict):
+    sqltext: str
+    persisted: bool
+
+class _Column(TypedDict):
+    name: str
+    type: _ColumnType
+    nullable: bool
+    default: str | None
+    autoincrement: bool
+    identity: _Identity | None
+    computed: _Computed | None
+    comment: str | None
+    collation: str | None
+    owned_sequence: str | None
+    on_update: str | None
+
+class _PrimaryKey(TypedDict):
+    name: str | None
+    constrained_columns: list[str]
+    comment: str | None
+    include: list[str]
+
+class _ForeignKey(TypedDict):
+    name: str | None
+    constrained_columns: list[str]
+    referred_schema: str | None
+    referred_table: str
+    referred_columns: list[str]
+    ondelete: str | None
+    onupdate: str | None
+    match: str | None
+    deferrable: bool | None
+    initially: str | None
+    comment: str | None
+
+class _UniqueConstraint(TypedDict):
+    name: str | None
+    column_names: list[str]
+    comment: str | None
+    include: list[str]
+    nulls_not_distinct: bool
+
+# `with` is a keyword: these two keys need the functional form
+_IndexWhere = TypedDict("_IndexWhere", {"where": str | None, "with": dict[str, str]})
+
+class _Index(_IndexWhere):
+    name: str
+    unique: bool
+    column_names: list[str | None]
+    expressions: list[str] | None
+    include: list[str]
+    method: str | None
+    opclasses: dict[str, str]
+    sorting: dict[str, list[str]]
+    nulls_not_distinct: bool
+    lengths: dict[str, int]
+    duplicates_constraint: str | None
+    valid: bool
+    comment: str | None
+
+class _CheckConstraint(TypedDict):
+    name: str | None
+    sqltext: str
+    comment: str | None
+    not_valid: bool
+    no_inherit: bool
+
+class _Table(TypedDict):
+    schema: str | None
+    name: str
+    comment: str | None
+    columns: list[_Column]
+    primary_key: _PrimaryKey | None
+    foreign_keys: list[_ForeignKey]
+    unique_constraints: list[_UniqueConstraint]
+    indexes: list[_Index]
+    check_constraints: list[_CheckConstraint]
+
+class _EnumType(TypedDict):
+    schema: str
+    name: str
+    visible: bool
+    labels: list[str]
+
+class _Reflection(TypedDict):
+    dialect: str
+    default_schema: str | None
+    server_version: str
+    tables: list[_Table]
+    enums: list[_EnumType]
+    queries: int
+
+def reflect(
+    connection: Connection | str,
+    schemas: Sequence[str | None] | None = None,
+    exclude_tables: Sequence[tuple[str | None, str]] = ...,
+) -> _Reflection: ...
 def session_state_queries(dialect: str) -> list[str]: ...
 def session_replay_statements(
     native: Connection, theirs: Sequence[Sequence[tuple[Any, ...]]]

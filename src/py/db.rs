@@ -52,7 +52,7 @@ fn failure(py: Python<'_>, f: Failure) -> PyErr {
 
 /// Block on `fut` on the process-wide runtime. Call with the GIL released; it is taken
 /// back only briefly, between polls, to look for Ctrl-C.
-fn block_on<F: Future>(fut: F) -> Result<F::Output, PyErr> {
+pub(super) fn block_on<F: Future>(fut: F) -> Result<F::Output, PyErr> {
     let rt = pyo3_async_runtimes::tokio::get_runtime();
     let mut fut = pin!(fut);
     loop {

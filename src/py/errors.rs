@@ -16,6 +16,7 @@ use crate::config::ConfigError;
 use crate::db::{BatchError, DbError};
 use crate::ddl::DdlError;
 use crate::dialect::UnknownDialect;
+use crate::reflect::ReflectError;
 use crate::revision::RevisionError;
 use crate::runtime::session::SessionError;
 
@@ -211,6 +212,15 @@ pub fn batch_error(py: Python<'_>, err: BatchError) -> PyErr {
         let _ = value.setattr("code", code);
     }
     e
+}
+
+/// Map a reflection error: a refused catalog query as any statement, a result we could
+/// not read as `DatabaseError`.
+pub fn reflect_error(py: Python<'_>, err: ReflectError) -> PyErr {
+    match err {
+        ReflectError::Db(e) => db_error(py, e),
+        other => DatabaseError::new_err(other.to_string()),
+    }
 }
 
 /// A name longer than the database allows: SQLAlchemy's `IdentifierError`.

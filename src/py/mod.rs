@@ -9,6 +9,7 @@ mod dbapi;
 mod ddl;
 mod dialect;
 mod errors;
+mod reflect;
 mod runtime;
 mod script;
 mod session;
@@ -23,6 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     db::register(m)?;
     dbapi::register(m)?;
     ddl::register(m)?;
+    reflect::register(m)?;
     runtime::register(m)?;
     script::register(m)?;
     session::register(m)?;
