@@ -15,7 +15,8 @@ mod text;
 pub use error::ReflectError;
 pub use model::Reflection;
 
-use crate::db::{Backend, Connection, Value};
+use crate::db::{Connection, Value};
+use crate::dialect::Dialect;
 
 /// What to reflect.
 #[derive(Clone, Debug, Default)]
@@ -56,9 +57,9 @@ pub async fn reflect(
     let backend = conn.backend();
     let mut catalog = Catalog { conn, queries: 0 };
     let mut reflection = match backend {
-        Backend::Postgresql => postgresql::reflect(&mut catalog, options).await?,
-        Backend::Sqlite => sqlite::reflect(&mut catalog, options).await?,
-        Backend::Mysql | Backend::Mariadb => mysql::reflect(&mut catalog, options).await?,
+        Dialect::Postgresql => postgresql::reflect(&mut catalog, options).await?,
+        Dialect::Sqlite => sqlite::reflect(&mut catalog, options).await?,
+        Dialect::Mysql | Dialect::Mariadb => mysql::reflect(&mut catalog, options).await?,
     };
     reflection.dialect = backend.name().to_string();
     reflection.queries = catalog.queries;
