@@ -4,7 +4,7 @@
 //! not reachable is skipped with a note (override with `ALEMBIC_RS_TEST_PG_URL` /
 //! `ALEMBIC_RS_TEST_MYSQL_URL`). SQLite always runs.
 
-use alembic_rs::db::{Connection, DbError, Dialect, Value};
+use alembic_rs::db::{Connection, DbError, Dialect, TypedValue, Value};
 
 fn pg_url() -> String {
     std::env::var("ALEMBIC_RS_TEST_PG_URL")
@@ -92,12 +92,133 @@ async fn batch_runs_everything(conn: &mut Connection) {
     conn.execute(&format!("DROP TABLE {table}")).await.unwrap();
 }
 
+/// The PEP 249 adapter's statements: each prepared once per transaction (per set of
+/// parameter types on PostgreSQL), prepared again in the next transaction, and never
+/// run from a plan made before a schema change.
+async fn bound_statements_prepared_once(conn: &mut Connection) {
+    use TypedValue::{Date, Int, Null, Text};
+    let pg = conn.backend() == Dialect::Postgresql;
+    let p = |n: usize| if pg { format!("${n}") } else { "?".to_string() };
+    let table = unique("rs_bound");
+    conn.execute(&format!(
+        "CREATE TABLE {table} (id INTEGER PRIMARY KEY, name VARCHAR(20), day DATE)"
+    ))
+    .await
+    .unwrap();
+    conn.begin().await.unwrap();
+    let insert = format!("INSERT INTO {table} (id, name) VALUES ({}, {})", p(1), p(2));
+    let start = conn.statements_prepared();
+    for i in 0..20 {
+        // NULL first: PostgreSQL infers varchar, which a string then fits
+        let name = if i % 3 == 0 {
+            Null
+        } else {
+            Text(format!("n{i}"))
+        };
+        let r = conn
+            .query_bound(&insert, &[Int(i), name], &[false, false])
+            .await
+            .unwrap();
+        assert_eq!(r.rows_affected, 1);
+    }
+    assert_eq!(conn.statements_prepared() - start, 1, "{insert}");
+
+    // a string for a date (cast in the SQL on PostgreSQL), then a date: two plans there
+    let update = format!("UPDATE {table} SET day = {} WHERE id = {}", p(1), p(2));
+    let start = conn.statements_prepared();
+    for (i, day) in [
+        Text("2024-01-02".into()),
+        Date(19_725),
+        Text("2024-01-04".into()),
+        Date(19_727),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        conn.query_bound(&update, &[day, Int(i as i64)], &[false, false])
+            .await
+            .unwrap();
+    }
+    let plans = conn.statements_prepared() - start;
+    assert_eq!(plans, if pg { 3 } else { 1 }, "{update}");
+    let days = format!("SELECT COUNT(DISTINCT day) FROM {table} WHERE day IS NOT NULL");
+    let r = conn.query_bound(&days, &[], &[]).await.unwrap();
+    assert_eq!(r.rows, vec![vec![Int(4)]]);
+
+    // a schema change between two runs of one statement, inside the transaction: by
+    // the runtime's path, then by the adapter's own
+    let select = format!("SELECT * FROM {table} WHERE id = {}", p(1));
+    let r = conn
+        .query_bound(&select, &[Int(1)], &[false])
+        .await
+        .unwrap();
+    assert_eq!((r.columns.len(), r.rows[0].len()), (3, 3));
+    conn.execute(&format!("ALTER TABLE {table} ADD COLUMN extra INTEGER"))
+        .await
+        .unwrap();
+    let r = conn
+        .query_bound(&select, &[Int(1)], &[false])
+        .await
+        .unwrap();
+    assert_eq!((r.columns.len(), r.rows[0].len()), (4, 4));
+    let alter = format!("ALTER TABLE {table} ADD COLUMN more VARCHAR(5)");
+    conn.query_bound(&alter, &[], &[]).await.unwrap();
+    let r = conn
+        .query_bound(&select, &[Int(1)], &[false])
+        .await
+        .unwrap();
+    assert_eq!((r.columns.len(), r.rows[0].len()), (5, 5));
+    assert_eq!(r.columns[4].name, "more");
+
+    // the next transaction prepares again; nothing stays prepared on the server
+    conn.commit().await.unwrap();
+    if pg {
+        let left = conn
+            .query("SELECT count(*) FROM pg_prepared_statements")
+            .await
+            .unwrap();
+        assert_eq!(left, vec![vec![Value::Int(0)]]);
+    }
+    conn.begin().await.unwrap();
+    let start = conn.statements_prepared();
+    conn.query_bound(&insert, &[Int(100), Text("x".into())], &[false, false])
+        .await
+        .unwrap();
+    assert_eq!(conn.statements_prepared() - start, 1);
+
+    // a prepared statement that fails names itself, and the transaction rolls back
+    let err = conn
+        .query_bound(&insert, &[Int(100), Null], &[false, false])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains(&insert), "{err}");
+    conn.rollback().await.unwrap();
+    let count = format!("SELECT COUNT(*) FROM {table} WHERE id = 100");
+    let r = conn.query_bound(&count, &[], &[]).await.unwrap();
+    assert_eq!(r.rows, vec![vec![Int(0)]]);
+
+    // outside a transaction (each statement its own), nothing stays prepared on
+    // PostgreSQL: behind a pooler the next statement may run on another session
+    conn.query_bound(&insert, &[Int(200), Null], &[false, false])
+        .await
+        .unwrap();
+    if pg {
+        let left = conn
+            .query("SELECT count(*) FROM pg_prepared_statements")
+            .await
+            .unwrap();
+        assert_eq!(left, vec![vec![Value::Int(0)]]);
+    }
+    conn.execute(&format!("DROP TABLE {table}")).await.unwrap();
+}
+
 #[tokio::test]
 async fn postgresql() {
     let Some(mut conn) = try_connect(&pg_url()).await else {
         return;
     };
     assert_eq!(conn.backend(), Dialect::Postgresql);
+    bound_statements_prepared_once(&mut conn).await;
     ddl_rolls_back(&mut conn).await;
     conn.begin().await.unwrap();
     batch_names_failing_statement(&mut conn).await;
@@ -158,6 +279,7 @@ async fn sqlite() {
     let url = format!("sqlite:///{}", dir.path().join("x.db").display());
     let mut conn = Connection::connect(&url).await.unwrap();
     assert_eq!(conn.backend(), Dialect::Sqlite);
+    bound_statements_prepared_once(&mut conn).await;
     ddl_rolls_back(&mut conn).await;
     conn.begin().await.unwrap();
     batch_names_failing_statement(&mut conn).await;
@@ -200,6 +322,7 @@ async fn mysql() {
         return;
     };
     assert!(conn.backend().is_mysql_family());
+    bound_statements_prepared_once(&mut conn).await;
     batch_names_failing_statement(&mut conn).await;
     batch_runs_everything(&mut conn).await;
     let table = unique("rs_has");

@@ -3,18 +3,20 @@
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::Stream;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow, MySqlSslMode};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow, PgTypeInfo};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow};
 use sqlx::{
-    AssertSqlSafe, Column as _, ConnectOptions, Either, Encode, Executor, Row, SqlSafeStr,
-    Statement, TypeInfo, ValueRef,
+    AssertSqlSafe, Column as _, ConnectOptions, Either, Executor, Row, SqlSafeStr, Statement,
+    TypeInfo, ValueRef,
 };
 
 use super::batch;
+use super::prepared::{self, PgPlan, Statements};
 use super::typed::{self, BoundResult, PgParam, TypedValue};
 use super::url::{DbUrl, quote};
 use super::{BatchError, DbError, Dialect, Value};
@@ -29,6 +31,8 @@ pub struct Connection {
     /// The URL with its password hidden, for messages.
     url: String,
     in_transaction: bool,
+    /// What the PEP 249 adapter prepared in this transaction.
+    statements: Statements,
     /// The SQLite database file (for the migration lock, see `lock.rs`).
     pub(super) sqlite_file: Option<std::path::PathBuf>,
     /// The open SQLite file holding the migration lock while a run has it.
@@ -99,6 +103,7 @@ impl Connection {
                 let mut conn = options.connect().await.map_err(failed)?;
                 // SQLAlchemy tells MariaDB apart by the server version, whatever the URL says
                 let version: String = sqlx::query_scalar("SELECT VERSION()")
+                    .persistent(false)
                     .fetch_one(&mut conn)
                     .await
                     .map_err(failed)?;
@@ -115,6 +120,7 @@ impl Connection {
             backend,
             url: redacted,
             in_transaction: false,
+            statements: Statements::default(),
             sqlite_file,
             sqlite_lock: None,
         })
@@ -143,6 +149,7 @@ impl Connection {
     /// Run SQL text (one statement, or several separated by `;`) and return the number of
     /// rows affected.
     pub async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        self.release_before(&[sql]).await?;
         let owned = AssertSqlSafe(sql.to_string());
         let result: Result<u64, sqlx::Error> = with_driver!(self, c => Ok(
             sqlx::raw_sql(owned).execute(&mut *c).await.map(|r| r.rows_affected())
@@ -160,6 +167,16 @@ impl Connection {
     /// Returns the rows each statement affected, in the order given (0 for those with
     /// nothing but comments), so callers can check a version-table UPDATE as alembic does.
     pub async fn execute_batch(&mut self, statements: &[String]) -> Result<Vec<u64>, BatchError> {
+        if !self.statements.is_empty() {
+            let texts: Vec<&str> = statements.iter().map(String::as_str).collect();
+            self.release_before(&texts)
+                .await
+                .map_err(|error| BatchError {
+                    index: 0,
+                    statement: texts.first().copied().unwrap_or_default().to_string(),
+                    error,
+                })?;
+        }
         let backend = self.backend;
         let mut affected = vec![0; statements.len()];
         for chunk in batch::plan(statements, backend) {
@@ -206,6 +223,7 @@ impl Connection {
 
     /// Run a query and return its rows.
     pub async fn query(&mut self, sql: &str) -> Result<Vec<Vec<Value>>, DbError> {
+        self.release_before(&[sql]).await?;
         let owned = AssertSqlSafe(sql.to_string());
         let fail = |e| DbError::statement(sql, e);
         match &mut self.driver {
@@ -244,10 +262,9 @@ impl Connection {
     /// the backend's placeholders (see [`super::params::convert`]), `params` their values
     /// in order, `cast[i]` whether the SQL casts parameter `i` (PostgreSQL).
     ///
-    /// Values come back typed ([`TypedValue`]); the columns are known even when no row is.
-    // `fetch_many` (deprecated for its multi-statement use) is the one call that gives
-    // both the rows and the affected-row count of a single statement
-    #[allow(deprecated)]
+    /// The statement is prepared once per transaction and run by name after that (see
+    /// [`prepared`]). Values come back typed ([`TypedValue`]); the columns are known even
+    /// when no row is.
     pub async fn query_bound(
         &mut self,
         sql: &str,
@@ -255,220 +272,61 @@ impl Connection {
         cast: &[bool],
     ) -> Result<BoundResult, DbError> {
         let fail = |e| DbError::statement(sql, e);
-        let owned = || AssertSqlSafe(sql.to_string());
-        let mut result = BoundResult::default();
-        match &mut self.driver {
-            Driver::Postgres(c) => {
-                let mut cast: Vec<bool> = (0..params.len())
-                    .map(|i| cast.get(i).copied().unwrap_or(false))
-                    .collect();
-                let mut sql = sql.to_string();
-                let untyped_text =
-                    |i: usize, cast: &[bool]| matches!(params[i], TypedValue::Text(_)) && !cast[i];
-                if (0..params.len()).any(|i| untyped_text(i, &cast)) {
-                    // a string PostgreSQL would read as another type's binary form (a
-                    // date, a number): ask which type, and cast the text to it
-                    let types: Vec<_> = params
-                        .iter()
-                        .zip(&cast)
-                        .filter_map(|(v, c)| {
-                            PgParam {
-                                value: v.clone(),
-                                cast: *c,
-                            }
-                            .produces()
-                        })
-                        .collect();
-                    let describe = AssertSqlSafe(format!("{sql}\n/* alembic_rs: describe */"));
-                    let statement = c
-                        .prepare_with(describe.into_sql_str(), &types)
-                        .await
-                        .map_err(fail)?;
-                    let inferred: Vec<_> = match statement.parameters() {
-                        Some(Either::Left(types)) => types.to_vec(),
-                        _ => Vec::new(),
-                    };
-                    sqlx::Connection::clear_cached_statements(&mut *c)
-                        .await
-                        .map_err(fail)?;
-                    for (i, info) in inferred.iter().enumerate().take(params.len()) {
-                        if untyped_text(i, &cast) && !typed::pg_takes_text(info) {
-                            sql = super::params::recast(&sql, i + 1, info.name());
-                            cast[i] = true;
-                        }
-                    }
-                }
-                let param = |i: usize, v: &TypedValue| PgParam {
-                    value: v.clone(),
-                    cast: cast[i],
-                };
-                // a named statement: sqlx may run its own queries between Parse and Bind
-                // (looking up a result column's type, say int2vector), which would replace
-                // an unnamed one; it is closed right after, so no cached plan outlives the
-                // migration's DDL
-                let mut q = sqlx::query(AssertSqlSafe(sql.clone())).persistent(true);
-                for (i, v) in params.iter().enumerate() {
-                    q = q.bind(param(i, v));
-                }
-                let rows = &mut result.rows;
-                let columns = &mut result.columns;
-                let mut affected = 0;
-                let outcome = drain(
-                    q.fetch_many(&mut *c),
-                    |r| affected += r.rows_affected(),
-                    |row: PgRow| {
-                        if columns.is_empty() {
-                            *columns = columns_of(&row);
-                        }
-                        rows.push(typed::pg_typed_row(&row)?);
-                        Ok(())
-                    },
-                )
-                .await
-                .map_err(fail);
-                let closed = sqlx::Connection::clear_cached_statements(&mut *c).await;
-                outcome?;
-                closed.map_err(fail)?;
-                result.rows_affected = affected;
-                if result.rows.is_empty() && may_return_rows(&sql) {
-                    let types: Vec<_> = params
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, v)| param(i, v).produces())
-                        .collect();
-                    // a comment keeps this statement apart from any cached one
-                    let describe = AssertSqlSafe(format!("{sql}\n/* alembic_rs: describe */"));
-                    let statement = c
-                        .prepare_with(describe.into_sql_str(), &types)
-                        .await
-                        .map_err(fail)?;
-                    result.columns = statement
-                        .columns()
-                        .iter()
-                        .map(|col| typed::Column {
-                            name: col.name().to_string(),
-                            type_name: col.type_info().name().to_string(),
-                        })
-                        .collect();
-                    sqlx::Connection::clear_cached_statements(&mut *c)
-                        .await
-                        .map_err(fail)?;
-                }
-            }
-            Driver::Sqlite(c) => {
-                let mut q = sqlx::query(owned());
-                for v in params {
-                    q = typed::bind_sqlite(q, v);
-                }
-                let rows = &mut result.rows;
-                let columns = &mut result.columns;
-                let (mut affected, mut last) = (0, None);
-                drain(
-                    q.fetch_many(&mut *c),
-                    |r| {
-                        affected += r.rows_affected();
-                        last = Some(r.last_insert_rowid());
-                    },
-                    |row: SqliteRow| {
-                        if columns.is_empty() {
-                            *columns = columns_of(&row);
-                        }
-                        rows.push(typed::sqlite_typed_row(&row)?);
-                        Ok(())
-                    },
-                )
-                .await
-                .map_err(fail)?;
-                (result.rows_affected, result.last_insert_id) = (affected, last);
-                if result.rows.is_empty() && may_return_rows(sql) {
-                    // SQLite describes locally; a statement that cannot be prepared again
-                    // simply has no columns
-                    if let Ok(statement) = c.prepare(owned().into_sql_str()).await {
-                        result.columns = statement
-                            .columns()
-                            .iter()
-                            .map(|col| typed::Column {
-                                name: col.name().to_string(),
-                                type_name: col.type_info().name().to_string(),
-                            })
-                            .collect();
-                    }
-                }
-            }
-            Driver::Mysql(c) => {
-                let mut q = sqlx::query(owned()).persistent(false);
-                for v in params {
-                    q = typed::bind_mysql(q, v);
-                }
-                let mut binary = true;
-                let (mut affected, mut last) = (0, None);
-                let collect = |row: MySqlRow, binary: bool, result: &mut BoundResult| {
-                    if result.columns.is_empty() {
-                        result.columns = columns_of(&row);
-                    }
-                    result.rows.push(typed::mysql_typed_row(&row, binary)?);
-                    Ok::<(), sqlx::Error>(())
-                };
-                let mut rows = Vec::new();
-                let outcome = drain(
-                    q.fetch_many(&mut *c),
-                    |r| {
-                        affected += r.rows_affected();
-                        last = Some(r.last_insert_id() as i64);
-                    },
-                    |row: MySqlRow| {
-                        rows.push(row);
-                        Ok(())
-                    },
-                )
-                .await;
-                match outcome {
-                    // "This command is not supported in the prepared statement protocol yet"
-                    Err(sqlx::Error::Database(e))
-                        if params.is_empty()
-                            && e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-                                .is_some_and(|m| m.number() == 1295) =>
-                    {
-                        binary = false;
-                        rows.clear();
-                        drain(
-                            sqlx::raw_sql(owned()).fetch_many(&mut *c),
-                            |r| {
-                                affected += r.rows_affected();
-                                last = Some(r.last_insert_id() as i64);
-                            },
-                            |row: MySqlRow| {
-                                rows.push(row);
-                                Ok(())
-                            },
-                        )
-                        .await
-                        .map_err(fail)?;
-                    }
-                    other => other.map_err(fail)?,
-                }
-                for row in rows {
-                    collect(row, binary, &mut result).map_err(fail)?;
-                }
-                (result.rows_affected, result.last_insert_id) = (affected, last);
-                if result.rows.is_empty() && binary && may_return_rows(sql) {
-                    let statement = c.prepare(owned().into_sql_str()).await.map_err(fail)?;
-                    result.columns = statement
-                        .columns()
-                        .iter()
-                        .map(|col| typed::Column {
-                            name: col.name().to_string(),
-                            type_name: col.type_info().name().to_string(),
-                        })
-                        .collect();
-                    sqlx::Connection::clear_cached_statements(&mut *c)
-                        .await
-                        .map_err(fail)?;
-                }
-            }
-            Driver::Closed => return Err(DbError::Closed),
+        let keeps_plans = prepared::keeps_plans(sql);
+        if !keeps_plans || self.statements.is_full() {
+            // before a statement that may end the transaction, or to make room
+            self.release_statements().await.map_err(fail)?;
         }
-        Ok(result)
+        let statements = &mut self.statements;
+        let outcome = match &mut self.driver {
+            Driver::Postgres(c) => pg_bound(c, statements, sql, params, cast).await,
+            Driver::Sqlite(c) => sqlite_bound(c, statements, sql, params).await,
+            Driver::Mysql(c) => mysql_bound(c, statements, sql, params).await,
+            Driver::Closed => return Err(DbError::Closed),
+        };
+        // A statement that may have changed the schema: nothing prepared before it may
+        // run again. Outside a transaction, on PostgreSQL, each statement is a
+        // transaction of its own, which behind a pooler may run on any server session.
+        let outside = !self.in_transaction && self.backend == Dialect::Postgresql;
+        if !keeps_plans || outside {
+            let released = self.release_statements().await;
+            let result = outcome.map_err(fail)?;
+            released.map_err(fail)?;
+            return Ok(result);
+        }
+        outcome.map_err(fail)
+    }
+
+    /// Close every statement prepared in this transaction (none: no round trip).
+    async fn release_statements(&mut self) -> Result<(), sqlx::Error> {
+        if self.statements.is_empty() {
+            return Ok(());
+        }
+        self.statements.clear();
+        match &mut self.driver {
+            Driver::Postgres(c) => sqlx::Connection::clear_cached_statements(c).await,
+            Driver::Sqlite(c) => sqlx::Connection::clear_cached_statements(c).await,
+            Driver::Mysql(c) => sqlx::Connection::clear_cached_statements(c).await,
+            Driver::Closed => Ok(()),
+        }
+    }
+
+    /// Release what is prepared before running `sql` through one of the plain-text paths
+    /// if it may end the transaction or change the schema.
+    async fn release_before(&mut self, sql: &[&str]) -> Result<(), DbError> {
+        if self.statements.is_empty() || sql.iter().all(|s| prepared::keeps_plans(s)) {
+            return Ok(());
+        }
+        let first = sql.first().copied().unwrap_or_default();
+        self.release_statements()
+            .await
+            .map_err(|e| DbError::statement(first, e))
+    }
+
+    /// Statements the PEP 249 adapter prepared since the connection opened: each
+    /// distinct statement once per transaction (and per set of parameter types).
+    pub fn statements_prepared(&self) -> u64 {
+        self.statements.prepared_total()
     }
 
     /// `BEGIN` a transaction. A transaction already open is kept, not nested: as
@@ -536,7 +394,9 @@ impl Connection {
                          AND c.relkind IN ('r', 'p', 'f', 'v', 'm'))"
                     }
                 };
+                // not kept in sqlx's cache, which holds the adapter's statements only
                 sqlx::query_scalar(sql)
+                    .persistent(false)
                     .bind(name)
                     .bind(schema)
                     .fetch_one(&mut *c)
@@ -546,7 +406,9 @@ impl Connection {
             Driver::Sqlite(c) => {
                 // pragma_table_info with no schema searches temp, main and attached databases
                 let sql = "SELECT count(*) > 0 FROM pragma_table_info(?1, ?2)";
+                // not kept in sqlx's cache, which holds the adapter's statements only
                 sqlx::query_scalar(sql)
+                    .persistent(false)
                     .bind(name)
                     .bind(schema)
                     .fetch_one(&mut *c)
@@ -557,6 +419,7 @@ impl Connection {
                 let sql = "SELECT COUNT(*) > 0 FROM information_schema.tables \
                            WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE())";
                 sqlx::query_scalar::<_, i64>(sql)
+                    .persistent(false)
                     .bind(name)
                     .bind(schema)
                     .fetch_one(&mut *c)
@@ -595,11 +458,15 @@ impl Connection {
     /// which its state is unknown. Later calls get [`DbError::Closed`].
     pub fn abandon(&mut self) {
         self.in_transaction = false;
+        self.statements.clear();
         self.driver = Driver::Closed;
     }
 
     /// Close the connection politely. Closing twice is harmless.
     pub async fn close(&mut self) -> Result<(), DbError> {
+        // behind a pooler the server session outlives this connection: leave nothing
+        // prepared on it (and close anyway)
+        let _ = self.release_statements().await;
         self.in_transaction = false;
         let result = match std::mem::replace(&mut self.driver, Driver::Closed) {
             Driver::Postgres(c) => sqlx::Connection::close(c).await,
@@ -612,6 +479,245 @@ impl Connection {
             message: super::describe(&e).0,
         })
     }
+}
+
+/// One bound statement on PostgreSQL, run by name through the plan of its parameter
+/// types (made on its first run in the transaction: one round trip to prepare it, then
+/// one per execution).
+// `fetch_many` (deprecated for its multi-statement use) is the one call that gives
+// both the rows and the affected-row count of a single statement
+#[allow(deprecated)]
+async fn pg_bound(
+    c: &mut PgConnection,
+    statements: &mut Statements,
+    sql: &str,
+    params: &[TypedValue],
+    cast: &[bool],
+) -> Result<BoundResult, sqlx::Error> {
+    let plan = match statements.pg_plan(sql, params) {
+        Some(plan) => plan,
+        None => pg_prepare(c, statements, sql, params, cast).await?,
+    };
+    let mut q = sqlx::query(AssertSqlSafe(plan.sql.clone())).persistent(true);
+    for (i, value) in params.iter().enumerate() {
+        q = q.bind(PgParam {
+            value,
+            cast: plan.cast[i],
+            // should sqlx have to prepare it again, the types stay those of the plan
+            declared: plan.types.get(i),
+        });
+    }
+    let mut result = BoundResult {
+        columns: plan.columns.clone(),
+        ..BoundResult::default()
+    };
+    let rows = &mut result.rows;
+    let mut affected = 0;
+    drain(
+        q.fetch_many(&mut *c),
+        |r| affected += r.rows_affected(),
+        |row: PgRow| {
+            rows.push(typed::pg_typed_row(&row)?);
+            Ok(())
+        },
+    )
+    .await?;
+    result.rows_affected = affected;
+    Ok(result)
+}
+
+/// Prepare `sql` for these parameters' types and keep its plan for the transaction.
+///
+/// PostgreSQL fixes a parameter's type when the statement is prepared: a value given
+/// with no type (NULL, a string) takes the one the statement needs. A string whose
+/// parameter turns out to be of a type whose binary form is not text (a date, a
+/// number) is cast in the SQL (`$1::text::date`), as psycopg's strings are read, and
+/// that text prepared instead.
+async fn pg_prepare(
+    c: &mut PgConnection,
+    statements: &mut Statements,
+    sql: &str,
+    params: &[TypedValue],
+    cast: &[bool],
+) -> Result<Arc<PgPlan>, sqlx::Error> {
+    let type_of = |oid: u32| PgTypeInfo::with_oid(sqlx::postgres::types::Oid(oid));
+    // a text sqlx already holds (another statement's variant, written out by the user)
+    // may have been prepared for other types: then the next variant
+    for _ in 0..4 {
+        let mut cast: Vec<bool> = (0..params.len())
+            .map(|i| cast.get(i).copied().unwrap_or(false))
+            .collect();
+        let mut text = prepared::variant_text(sql, statements.pg_variants(sql));
+        let declared: Vec<PgTypeInfo> = params
+            .iter()
+            .zip(&cast)
+            .map(|(v, c)| type_of(typed::pg_oid(v, *c)))
+            .collect();
+        let mut statement = c
+            .prepare_with(AssertSqlSafe(text.clone()).into_sql_str(), &declared)
+            .await?;
+        statements.note_prepared();
+        let types: Vec<PgTypeInfo> = match statement.parameters() {
+            Some(Either::Left(types)) => types.to_vec(),
+            _ => Vec::new(),
+        };
+        let untyped_text = |i: usize| matches!(params[i], TypedValue::Text(_));
+        let mut recast = false;
+        for (i, info) in types.iter().enumerate().take(params.len()) {
+            if untyped_text(i) && !cast[i] && !typed::pg_takes_text(info) {
+                text = super::params::recast(&text, i + 1, info.name());
+                cast[i] = true;
+                recast = true;
+            }
+        }
+        if recast {
+            let declared: Vec<PgTypeInfo> = (0..params.len())
+                .map(|i| match types.get(i) {
+                    Some(_) if untyped_text(i) && cast[i] => type_of(25),
+                    Some(info) => info.clone(),
+                    None => declared[i].clone(),
+                })
+                .collect();
+            statement = c
+                .prepare_with(AssertSqlSafe(text.clone()).into_sql_str(), &declared)
+                .await?;
+            statements.note_prepared();
+        }
+        let plan = statements.add_pg_plan(sql, PgPlan::new(text, cast, &statement));
+        if plan.takes(params) {
+            return Ok(plan);
+        }
+    }
+    Err(sqlx::Error::Protocol(format!(
+        "no prepared form of the statement takes these parameters' types: {sql}"
+    )))
+}
+
+/// One bound statement on SQLite; sqlx keeps it prepared in its cache.
+#[allow(deprecated)]
+async fn sqlite_bound(
+    c: &mut SqliteConnection,
+    statements: &mut Statements,
+    sql: &str,
+    params: &[TypedValue],
+) -> Result<BoundResult, sqlx::Error> {
+    let owned = || AssertSqlSafe(sql.to_string());
+    statements.note_run(sql);
+    let mut q = sqlx::query(owned()).persistent(true);
+    for v in params {
+        q = typed::bind_sqlite(q, v);
+    }
+    let mut result = BoundResult::default();
+    let rows = &mut result.rows;
+    let columns = &mut result.columns;
+    let (mut affected, mut last) = (0, None);
+    drain(
+        q.fetch_many(&mut *c),
+        |r| {
+            affected += r.rows_affected();
+            last = Some(r.last_insert_rowid());
+        },
+        |row: SqliteRow| {
+            if columns.is_empty() {
+                *columns = columns_of(&row);
+            }
+            rows.push(typed::sqlite_typed_row(&row)?);
+            Ok(())
+        },
+    )
+    .await?;
+    (result.rows_affected, result.last_insert_id) = (affected, last);
+    if result.rows.is_empty() && may_return_rows(sql) {
+        // SQLite describes locally; a statement that cannot be prepared again
+        // simply has no columns
+        if let Ok(statement) = c.prepare(owned().into_sql_str()).await {
+            result.columns = statement
+                .columns()
+                .iter()
+                .map(|col| typed::Column {
+                    name: col.name().to_string(),
+                    type_name: col.type_info().name().to_string(),
+                })
+                .collect();
+        }
+    }
+    Ok(result)
+}
+
+/// One bound statement on MySQL/MariaDB; sqlx keeps it prepared in its cache.
+#[allow(deprecated)]
+async fn mysql_bound(
+    c: &mut MySqlConnection,
+    statements: &mut Statements,
+    sql: &str,
+    params: &[TypedValue],
+) -> Result<BoundResult, sqlx::Error> {
+    let owned = || AssertSqlSafe(sql.to_string());
+    statements.note_run(sql);
+    let mut q = sqlx::query(owned()).persistent(true);
+    for v in params {
+        q = typed::bind_mysql(q, v);
+    }
+    let mut result = BoundResult::default();
+    let mut binary = true;
+    let (mut affected, mut last) = (0, None);
+    let mut rows = Vec::new();
+    let outcome = drain(
+        q.fetch_many(&mut *c),
+        |r| {
+            affected += r.rows_affected();
+            last = Some(r.last_insert_id() as i64);
+        },
+        |row: MySqlRow| {
+            rows.push(row);
+            Ok(())
+        },
+    )
+    .await;
+    match outcome {
+        // "This command is not supported in the prepared statement protocol yet"
+        Err(sqlx::Error::Database(e))
+            if params.is_empty()
+                && e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                    .is_some_and(|m| m.number() == 1295) =>
+        {
+            binary = false;
+            rows.clear();
+            drain(
+                sqlx::raw_sql(owned()).fetch_many(&mut *c),
+                |r| {
+                    affected += r.rows_affected();
+                    last = Some(r.last_insert_id() as i64);
+                },
+                |row: MySqlRow| {
+                    rows.push(row);
+                    Ok(())
+                },
+            )
+            .await?;
+        }
+        other => other?,
+    }
+    for row in rows {
+        if result.columns.is_empty() {
+            result.columns = columns_of(&row);
+        }
+        result.rows.push(typed::mysql_typed_row(&row, binary)?);
+    }
+    (result.rows_affected, result.last_insert_id) = (affected, last);
+    if result.rows.is_empty() && binary && may_return_rows(sql) {
+        // prepared above: sqlx has it in its cache
+        let statement = c.prepare(owned().into_sql_str()).await?;
+        result.columns = statement
+            .columns()
+            .iter()
+            .map(|col| typed::Column {
+                name: col.name().to_string(),
+                type_name: col.type_info().name().to_string(),
+            })
+            .collect();
+    }
+    Ok(result)
 }
 
 fn text_of(value: Option<Value>) -> Option<String> {

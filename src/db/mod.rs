@@ -8,6 +8,7 @@ mod batch;
 mod connection;
 mod lock;
 pub mod params;
+mod prepared;
 pub mod typed;
 pub mod url;
 

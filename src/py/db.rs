@@ -295,6 +295,14 @@ impl PyConnection {
         self.peek(py, |c| c.in_transaction())
     }
 
+    /// How many statements of the PEP 249 adapter were prepared since the connection
+    /// opened: each distinct statement once per transaction (and per set of parameter
+    /// types on PostgreSQL).
+    #[getter]
+    fn statements_prepared(&self, py: Python<'_>) -> u64 {
+        self.peek(py, |c| c.statements_prepared())
+    }
+
     /// Whether the table (or view) exists, in `schema` or where an unqualified name finds it.
     #[pyo3(signature = (name, schema=None))]
     fn has_table(&self, py: Python<'_>, name: &str, schema: Option<&str>) -> PyResult<bool> {

@@ -14,7 +14,7 @@ mod sqlite;
 
 pub(crate) use mysql::{bind_mysql, mysql_typed_row};
 pub use postgres::PgParam;
-pub(crate) use postgres::{pg_takes_text, pg_typed_row};
+pub(crate) use postgres::{pg_oid, pg_takes_text, pg_typed_row};
 pub(crate) use sqlite::{bind_sqlite, sqlite_typed_row};
 
 /// A value crossing a bound statement, either way.

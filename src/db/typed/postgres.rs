@@ -14,9 +14,12 @@ use super::{PG_EPOCH_DAYS, PG_EPOCH_USECS, TypedValue};
 ///
 /// A string goes as `unknown` (PostgreSQL then reads it as the type the statement needs,
 /// as psycopg's text strings do) unless the SQL casts it (`$1::DATE`): then as `text`.
-pub struct PgParam {
-    pub value: TypedValue,
+/// `declared`, when given, is the type instead: the one a prepared statement settled on
+/// for this parameter, of which the value is (see `prepared::PgPlan::takes`).
+pub struct PgParam<'v> {
+    pub value: &'v TypedValue,
     pub cast: bool,
+    pub declared: Option<&'v PgTypeInfo>,
 }
 
 mod oid {
@@ -50,8 +53,9 @@ mod oid {
     pub const JSONB: u32 = 3802;
 }
 
-/// The type a value is declared as, and for arrays the array type of that element type.
-fn pg_oid(value: &TypedValue, cast: bool) -> u32 {
+/// The type a value is declared as (0: unspecified, PostgreSQL infers it), and for arrays
+/// the array type of that element type.
+pub(crate) fn pg_oid(value: &TypedValue, cast: bool) -> u32 {
     match value {
         // unspecified: PostgreSQL infers it from the statement
         TypedValue::Null => 0,
@@ -104,7 +108,7 @@ fn array_oid(element: u32) -> u32 {
     }
 }
 
-impl Type<Postgres> for PgParam {
+impl Type<Postgres> for PgParam<'_> {
     fn type_info() -> PgTypeInfo {
         PgTypeInfo::with_oid(Oid(0))
     }
@@ -114,17 +118,20 @@ impl Type<Postgres> for PgParam {
     }
 }
 
-impl Encode<'_, Postgres> for PgParam {
+impl Encode<'_, Postgres> for PgParam<'_> {
     fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
-        if self.value == TypedValue::Null {
+        if *self.value == TypedValue::Null {
             return Ok(IsNull::Yes);
         }
-        pg_encode(&self.value, buf)?;
+        pg_encode(self.value, buf)?;
         Ok(IsNull::No)
     }
 
     fn produces(&self) -> Option<PgTypeInfo> {
-        Some(PgTypeInfo::with_oid(Oid(pg_oid(&self.value, self.cast))))
+        Some(match self.declared {
+            Some(info) => info.clone(),
+            None => PgTypeInfo::with_oid(Oid(pg_oid(self.value, self.cast))),
+        })
     }
 }
 
