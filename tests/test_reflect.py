@@ -16,6 +16,9 @@ representational only:
   ...), present exactly where the Inspector puts them;
 - absent constraints are the Inspector's defaults (``{"name": None,
   "constrained_columns": []}`` for no primary key, ``{"text": None}`` for no comment);
+- a PostgreSQL domain column's type is built as the Inspector builds it: the domain's
+  base type by name only (the Inspector cuts ``varchar(20)`` at the parenthesis and so
+  loses the length, which our ``domains`` keep), with the domain's collation;
 - fields the Inspector does not report are not compared: ``owned_sequence``,
   ``collation``, ``on_update``, an index's ``comment``, ``user_type``, the raw ``spelled``
   type.
@@ -44,6 +47,10 @@ KINDS = ("columns", "pk", "fks", "indexes", "uniques", "checks", "comment")
 # -- our model in the Inspector's shapes -------------------------------------------------
 
 
+# PostgreSQL domains of the reflection at hand, by (schema, name), for sa_type()
+DOMAINS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 def sa_type(dialect: str, column: dict[str, Any]) -> Any:
     """The SQLAlchemy type a column's type fields stand for, as the dialect's reflection
     builds it."""
@@ -59,14 +66,48 @@ def sa_type(dialect: str, column: dict[str, Any]) -> Any:
     return _sqlite_type(t)
 
 
+def _bare_pg_type(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "args": [],
+        "length": None,
+        "precision": None,
+        "scale": None,
+        "timezone": None,
+        "fields": None,
+        "array_dims": 0,
+        "user_type": None,
+        "enum_labels": None,
+    }
+
+
 def _pg_type(t: dict[str, Any]) -> Any:
     name, args = t["name"], t["args"]
     user = t["user_type"]
-    if user is not None and user["kind"] == "enum":
+    if user is not None and user["kind"] == "domain":
+        d = DOMAINS[(user["schema"], user["name"])]
+        kw = {
+            "collation": d["collation"],
+            "default": d["default"],
+            "not_null": not d["nullable"],
+            "create_type": False,
+        }
+        if d["checks"]:
+            kw["constraint_name"] = d["checks"][0]["name"]
+            kw["check"] = d["checks"][0]["sqltext"]
+        if not user["visible"]:
+            kw["schema"] = user["schema"]
+        # the Inspector keeps the base type's name only (cut at the parenthesis: its
+        # length is lost), with the domain's collation
+        base = _pg_type(_bare_pg_type(d["type"]["spelled"].split("(")[0].strip()))
+        if d["collation"] is not None:
+            base.collation = d["collation"]
+        result: Any = pg_types.DOMAIN(user["name"], base, **kw)
+    elif user is not None and user["kind"] == "enum":
         kw = {"name": user["name"]}
         if not user["visible"]:
             kw["schema"] = user["schema"]
-        result: Any = pg_types.ENUM(*t["enum_labels"], **kw)
+        result = pg_types.ENUM(*t["enum_labels"], **kw)
     else:
         cls = pg_types.base.ischema_names[name]
         if name in ("numeric", "decimal"):
@@ -324,6 +365,8 @@ def compare(
     problems = []
     for schema in schemas:
         theirs = inspector_view(engine, schema, exclude)
+        DOMAINS.clear()
+        DOMAINS.update({(d["schema"], d["name"]): d for d in ours.get("domains", [])})
         mine = {t["name"]: our_view(dialect, t) for t in ours["tables"] if t["schema"] == schema}
         if dialect == "sqlite":
             # SQLAlchemy's SQLite reflection skips expression indexes (with a warning)
@@ -353,6 +396,9 @@ CREATE SCHEMA other;
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TYPE other.status AS ENUM ('new', 'in progress', 'done');
 CREATE SEQUENCE mem_seq;
+CREATE DOMAIN positive_int AS integer NOT NULL DEFAULT 1 CONSTRAINT positive CHECK (VALUE > 0);
+CREATE DOMAIN other.short_text AS varchar(20) COLLATE "C"
+  CONSTRAINT short_enough CHECK (length(VALUE) < 20) CONSTRAINT long_enough CHECK (length(VALUE) > 1);
 CREATE TABLE users (
   id serial PRIMARY KEY,
   big bigint NOT NULL DEFAULT 0,
@@ -392,6 +438,9 @@ CREATE TABLE other.accounts (
     DEFERRABLE INITIALLY DEFERRED,
   state other.status NOT NULL DEFAULT 'new',
   ids bigint[] DEFAULT '{}'::bigint[],
+  qty positive_int,
+  qty_override positive_int DEFAULT 5,
+  label other.short_text,
   CONSTRAINT ck_positive CHECK (n > 0) NOT VALID
 );
 COMMENT ON TABLE other.accounts IS 'it''s accounts';
@@ -472,6 +521,31 @@ def test_postgresql_enums_match_get_enums(pg_db):
     assert sorted(ours["enums"], key=lambda e: (e["schema"], e["name"])) == sorted(
         theirs, key=lambda e: (e["schema"], e["name"])
     )
+
+
+def test_postgresql_domains_match_get_domains(pg_db):
+    """Domains as ``get_domains`` gives them: its ``type`` is the base type's name cut at
+    the first parenthesis, its ``check`` our ``sqltext``."""
+    db, engine = pg_db
+    insp = sa.inspect(engine)
+    ours = _native.reflect(db.url, [None, "other"])
+    mine = [
+        {
+            "name": d["name"],
+            "schema": d["schema"],
+            "visible": d["visible"],
+            "type": d["type"]["spelled"].split("(")[0],
+            "nullable": d["nullable"],
+            "default": d["default"],
+            "constraints": [{"name": c["name"], "check": c["sqltext"]} for c in d["checks"]],
+            "collation": d["collation"],
+            "collation_schema": None,
+        }
+        for d in ours["domains"]
+    ]
+    theirs = insp.get_domains(schema=None) + insp.get_domains(schema="other")
+    key = lambda d: (d["schema"], d["name"])  # noqa: E731
+    assert sorted(mine, key=key) == sorted(theirs, key=key)
 
 
 def test_postgresql_extras(pg_db):

@@ -408,12 +408,23 @@ class _EnumType(TypedDict):
     visible: bool
     labels: list[str]
 
+class _DomainType(TypedDict):
+    schema: str
+    name: str
+    visible: bool
+    type: _ColumnType
+    nullable: bool
+    default: str | None
+    checks: list[_CheckConstraint]
+    collation: str | None
+
 class _Reflection(TypedDict):
     dialect: str
     default_schema: str | None
     server_version: str
     tables: list[_Table]
     enums: list[_EnumType]
+    domains: list[_DomainType]
     queries: int
 
 def reflect(

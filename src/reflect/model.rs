@@ -24,6 +24,8 @@ pub struct Reflection {
     pub tables: Vec<Table>,
     /// PostgreSQL enum types of the schemas asked for (empty elsewhere).
     pub enums: Vec<EnumType>,
+    /// PostgreSQL domains of the schemas asked for (empty elsewhere).
+    pub domains: Vec<DomainType>,
     /// How many catalog queries the reflection ran.
     pub queries: u32,
 }
@@ -246,4 +248,23 @@ pub struct EnumType {
     /// Whether the search path finds it unqualified.
     pub visible: bool,
     pub labels: Vec<String>,
+}
+
+/// A PostgreSQL domain.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainType {
+    pub schema: String,
+    pub name: String,
+    /// Whether the search path finds it unqualified.
+    pub visible: bool,
+    /// The underlying type.
+    #[serde(rename = "type")]
+    pub type_: ColumnType,
+    pub nullable: bool,
+    pub default: Option<String>,
+    /// Its check constraints, by name.
+    pub checks: Vec<CheckConstraint>,
+    /// Its collation (`default` for the database's), None for a type without one.
+    pub collation: Option<String>,
 }

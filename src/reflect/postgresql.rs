@@ -1,16 +1,17 @@
 //! PostgreSQL: six catalog queries for any number of tables and schemas.
 //!
 //! The server's version and schema; the tables; their columns; their constraints
-//! (primary, unique, foreign, check); their indexes; the enum types. Each query after the
-//! first gives its rows as one `json_agg` array, decoded with serde.
+//! (primary, unique, foreign, check); their indexes; the enum types and domains. Each
+//! query after the first gives its rows as one `json_agg` array (nulls left out),
+//! decoded with serde.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
 use super::model::{
-    CheckConstraint, Column, ColumnType, Computed, EnumType, ForeignKey, Identity, Index,
-    PrimaryKey, Reflection, Table, UniqueConstraint, UserType,
+    CheckConstraint, Column, ColumnType, Computed, DomainType, EnumType, ForeignKey, Identity,
+    Index, PrimaryKey, Reflection, Table, UniqueConstraint, UserType,
 };
 use super::text::{literal, split_args, strip_outer_parens};
 use super::{Catalog, ReflectError, ReflectOptions};
@@ -141,13 +142,26 @@ struct IndexRow {
     comment: Option<String>,
 }
 
+/// An enum (`kind` "e") or a domain ("d").
 #[derive(Deserialize)]
-struct EnumRow {
+struct UserTypeRow {
     oid: i64,
+    kind: String,
     schema: String,
     name: String,
     visible: bool,
     labels: Option<Vec<String>>,
+    base_type: Option<String>,
+    not_null: bool,
+    default: Option<String>,
+    checks: Option<Vec<DomainCheckRow>>,
+    collation: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DomainCheckRow {
+    name: String,
+    definition: String,
 }
 
 pub(super) async fn reflect(
@@ -299,15 +313,24 @@ pub(super) async fn reflect(
         ))
         .await?;
 
-    let enums: Vec<EnumRow> = catalog
+    let enums: Vec<UserTypeRow> = catalog
         .json(
             "SELECT coalesce(json_agg(json_strip_nulls(row_to_json(r)) ORDER BY r.schema, r.name), '[]') FROM (\
-             SELECT t.oid::int8 AS oid, n.nspname::text AS schema, t.typname::text AS name, \
-             pg_catalog.pg_type_is_visible(t.oid) AS visible, \
+             SELECT t.oid::int8 AS oid, t.typtype::text AS kind, n.nspname::text AS schema, \
+             t.typname::text AS name, pg_catalog.pg_type_is_visible(t.oid) AS visible, \
              (SELECT json_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e \
-             WHERE e.enumtypid = t.oid) AS labels \
+             WHERE e.enumtypid = t.oid) AS labels, \
+             CASE WHEN t.typtype = 'd' \
+             THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type, \
+             t.typnotnull AS not_null, t.typdefault AS default, \
+             CASE WHEN t.typtype = 'd' THEN (SELECT json_agg(json_build_object(\
+             'name', c.conname, 'definition', pg_catalog.pg_get_constraintdef(c.oid, true)) \
+             ORDER BY c.conname) FROM pg_catalog.pg_constraint c \
+             WHERE c.contypid = t.oid AND c.contype = 'c') END AS checks, \
+             co.collname::text AS collation \
              FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-             WHERE t.typtype = 'e') r",
+             LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation AND t.typtype = 'd' \
+             WHERE t.typtype IN ('e', 'd')) r",
         )
         .await?;
 
@@ -331,7 +354,7 @@ struct Rows {
     columns: Vec<ColumnRow>,
     constraints: Vec<ConstraintRow>,
     indexes: Vec<IndexRow>,
-    enums: Vec<EnumRow>,
+    enums: Vec<UserTypeRow>,
 }
 
 /// Build the model from the rows: each table once per schema key that asks for it.
@@ -342,11 +365,7 @@ fn assemble(
     server_version: String,
     rows: Rows,
 ) -> Reflection {
-    let labels: HashMap<i64, Vec<String>> = rows
-        .enums
-        .iter()
-        .map(|e| (e.oid, e.labels.clone().unwrap_or_default()))
-        .collect();
+    let user_types: HashMap<i64, &UserTypeRow> = rows.enums.iter().map(|e| (e.oid, e)).collect();
     let mut columns: HashMap<i64, Vec<&ColumnRow>> = HashMap::new();
     let mut names: HashMap<(i64, i64), &str> = HashMap::new();
     for c in &rows.columns {
@@ -380,7 +399,7 @@ fn assemble(
                 ..Table::default()
             };
             for c in columns.get(&t.oid).into_iter().flatten() {
-                table.columns.push(column(c, key.as_deref(), &labels));
+                table.columns.push(column(c, key.as_deref(), &user_types));
             }
             for c in constraints.get(&t.oid).into_iter().flatten() {
                 add_constraint(&mut table, c, key.as_deref(), &names);
@@ -392,15 +411,24 @@ fn assemble(
         }
     }
 
+    let asked = |e: &&UserTypeRow| {
+        schemas.iter().any(|key| match key {
+            None => e.visible && e.schema != "pg_catalog",
+            Some(s) => *s == e.schema,
+        })
+    };
+    let domains = rows
+        .enums
+        .iter()
+        .filter(|e| e.kind == "d")
+        .filter(asked)
+        .map(domain)
+        .collect();
     let enums = rows
         .enums
         .iter()
-        .filter(|e| {
-            schemas.iter().any(|key| match key {
-                None => e.visible && e.schema != "pg_catalog",
-                Some(s) => *s == e.schema,
-            })
-        })
+        .filter(|e| e.kind == "e")
+        .filter(asked)
         .map(|e| EnumType {
             schema: e.schema.clone(),
             name: e.name.clone(),
@@ -414,11 +442,39 @@ fn assemble(
         server_version,
         tables,
         enums,
+        domains,
         ..Reflection::default()
     }
 }
 
-fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>>) -> Column {
+fn domain(d: &UserTypeRow) -> DomainType {
+    DomainType {
+        schema: d.schema.clone(),
+        name: d.name.clone(),
+        visible: d.visible,
+        type_: parse_format_type(d.base_type.as_deref().unwrap_or("")),
+        nullable: !d.not_null,
+        default: d.default.clone(),
+        checks: d
+            .checks
+            .iter()
+            .flatten()
+            .map(|c| {
+                let (sqltext, not_valid, no_inherit) = check_body(&c.definition);
+                CheckConstraint {
+                    name: Some(c.name.clone()),
+                    sqltext,
+                    comment: None,
+                    not_valid,
+                    no_inherit,
+                }
+            })
+            .collect(),
+        collation: d.collation.clone(),
+    }
+}
+
+fn column(c: &ColumnRow, schema: Option<&str>, user_types: &HashMap<i64, &UserTypeRow>) -> Column {
     let mut type_ = parse_format_type(c.format_type.as_deref().unwrap_or(""));
     let builtin = c.type_schema == "pg_catalog";
     if !builtin {
@@ -436,9 +492,13 @@ fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>
             kind: kind.to_string(),
         });
     }
+    let user = user_types.get(&c.type_oid);
     if c.type_kind == "e" {
-        type_.enum_labels = labels.get(&c.type_oid).cloned();
+        type_.enum_labels = user.map(|e| e.labels.clone().unwrap_or_default());
     }
+    // as the Inspector: a domain column takes the domain's default when it has none,
+    // and its NOT NULL
+    let domain = user.filter(|d| d.kind == "d" && type_.array_dims == 0);
 
     let (mut default, computed) = match c.generated.as_deref() {
         Some(g) => (
@@ -448,7 +508,12 @@ fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>
                 persisted: g == "s",
             }),
         ),
-        None => (c.default.clone(), None),
+        None => (
+            c.default
+                .clone()
+                .or_else(|| domain.and_then(|d| d.default.clone())),
+            None,
+        ),
     };
     let integer = matches!(type_.name.as_str(), "smallint" | "integer" | "bigint");
     let mut autoincrement = false;
@@ -478,7 +543,7 @@ fn column(c: &ColumnRow, schema: Option<&str>, labels: &HashMap<i64, Vec<String>
     Column {
         name: c.name.clone(),
         type_,
-        nullable: !c.not_null,
+        nullable: !c.not_null && !domain.is_some_and(|d| d.not_null),
         default,
         autoincrement: autoincrement || identity.is_some(),
         identity,
@@ -634,7 +699,19 @@ fn add_constraint(
 
 /// A check constraint from `pg_get_constraintdef`: `CHECK ((a > 1)) NO INHERIT NOT VALID`.
 fn check(c: &ConstraintRow) -> CheckConstraint {
-    let mut def = c.definition.clone().unwrap_or_default();
+    let (sqltext, not_valid, no_inherit) = check_body(c.definition.as_deref().unwrap_or(""));
+    CheckConstraint {
+        name: Some(c.name.clone()),
+        sqltext,
+        comment: c.comment.clone(),
+        not_valid,
+        no_inherit,
+    }
+}
+
+/// The expression of `CHECK ((a > 1)) NO INHERIT NOT VALID`, and those two flags.
+fn check_body(definition: &str) -> (String, bool, bool) {
+    let mut def = definition.to_string();
     let mut not_valid = false;
     let mut no_inherit = false;
     if let Some(d) = def.strip_suffix(" NOT VALID") {
@@ -651,13 +728,7 @@ fn check(c: &ConstraintRow) -> CheckConstraint {
         .and_then(|d| d.strip_prefix('('))
         .and_then(|d| d.strip_suffix(')'))
         .unwrap_or(&def);
-    CheckConstraint {
-        name: Some(c.name.clone()),
-        sqltext: strip_outer_parens(body).to_string(),
-        comment: c.comment.clone(),
-        not_valid,
-        no_inherit,
-    }
+    (strip_outer_parens(body).to_string(), not_valid, no_inherit)
 }
 
 fn index(i: &IndexRow, names: &ColumnNames<'_>) -> Index {
