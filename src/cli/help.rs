@@ -109,7 +109,7 @@ impl Formatter {
     }
 
     fn max_help_position(&self) -> isize {
-        (self.width - 20).max(4).min(24)
+        (self.width - 20).clamp(4, 24)
     }
 
     /// `_format_action_invocation`.

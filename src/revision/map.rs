@@ -2,7 +2,12 @@
 
 use std::collections::HashMap;
 
-use super::{Revision, RevisionError};
+/// Ids and labels to indices: a fast, non-cryptographic hash (the keys come from local
+/// files; SipHash's flooding protection is not needed).
+type IdIndex = HashMap<String, usize, foldhash::fast::FixedState>;
+
+use super::nodeset::NodeSet;
+use super::{Label, Revision, RevisionError};
 
 /// One resolved identifier: a revision, the symbolic `"base"` that relative walks
 /// produce, or nothing (alembic's `None`, e.g. for `base` or an over-long walk).
@@ -92,12 +97,20 @@ pub(crate) enum Rel {
     AllNext,
 }
 
+/// What the map keeps of each input revision object besides the revision itself.
+struct InputObject {
+    /// The labels it declares.
+    labels: Vec<String>,
+    is_base: bool,
+    is_real_base: bool,
+}
+
 /// Alembic's `RevisionMap`: every revision, indexed by id and branch label.
 #[derive(Debug, Clone)]
 pub struct RevisionMap {
     pub(crate) revs: Vec<Revision>,
     /// Revision ids and branch labels -> index.
-    pub(crate) index: HashMap<String, usize>,
+    pub(crate) index: IdIndex,
     /// Keys in alembic's map order: revision ids, then branch labels.
     pub(crate) keys: Vec<String>,
     pub(crate) versioned_down: Vec<Vec<usize>>,
@@ -118,23 +131,28 @@ impl RevisionMap {
     pub fn new(revisions: Vec<Revision>) -> Result<RevisionMap, RevisionError> {
         let mut warnings = Vec::new();
         let mut revs: Vec<Revision> = Vec::with_capacity(revisions.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(revisions.len());
-        // Every input object in order, as (index in revs, is live); a replaced
-        // duplicate stays a head/base of its own, as in alembic.
-        let mut objects: Vec<(usize, Revision)> = Vec::with_capacity(revisions.len());
+        let mut index = IdIndex::with_capacity_and_hasher(revisions.len(), Default::default());
+        // Every input object in order, by its index in revs; a replaced duplicate stays
+        // a head/base of its own, as in alembic.
+        let mut objects: Vec<(usize, InputObject)> = Vec::with_capacity(revisions.len());
         for rev in revisions {
+            let object = InputObject {
+                labels: rev.orig_branch_labels.clone(),
+                is_base: rev.is_base(),
+                is_real_base: rev.is_real_base(),
+            };
             match index.get(&rev.revision) {
                 Some(&i) => {
                     warnings.push(format!(
                         "Revision {} is present more than once",
                         rev.revision
                     ));
-                    revs[i] = rev.clone();
-                    objects.push((i, rev));
+                    revs[i] = rev;
+                    objects.push((i, object));
                 }
                 None => {
                     index.insert(rev.revision.clone(), revs.len());
-                    objects.push((revs.len(), rev.clone()));
+                    objects.push((revs.len(), object));
                     revs.push(rev);
                 }
             }
@@ -145,12 +163,12 @@ impl RevisionMap {
         // Branch labels join the map; a label may not shadow another key.
         // Every input object counts, so a duplicated revision that declares labels
         // clashes with itself, as in alembic.
-        for (i, rev) in &objects {
-            for label in &rev.orig_branch_labels {
+        for (i, object) in &objects {
+            for label in &object.labels {
                 if let Some(&other) = index.get(label) {
                     return Err(RevisionError::Other(format!(
                         "Branch name '{}' in revision {} already used by revision {}",
-                        label, rev.revision, revs[other].revision
+                        label, revs[*i].revision, revs[other].revision
                     )));
                 }
                 index.insert(label.clone(), *i);
@@ -246,10 +264,10 @@ impl RevisionMap {
             if is_real_head {
                 map.real_heads.push(rev.revision.clone());
             }
-            if obj.is_base() {
+            if obj.is_base {
                 map.bases.push(rev.revision.clone());
             }
-            if obj.is_real_base() {
+            if obj.is_real_base {
                 map.real_bases.push(rev.revision.clone());
             }
         }
@@ -401,8 +419,8 @@ impl RevisionMap {
         // Labels as small integers with a membership bitset per revision: the same
         // propagation as alembic's `_add_branches`, without comparing strings.
         let n = self.revs.len();
-        let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut names: Vec<String> = Vec::new();
+        let mut ids: HashMap<Label, u32> = HashMap::new();
+        let mut names: Vec<Label> = Vec::new();
         let mut order: Vec<Vec<u32>> = Vec::with_capacity(n);
         for rev in &self.revs {
             let mut mine = Vec::with_capacity(rev.branch_labels.len());
@@ -425,15 +443,31 @@ impl RevisionMap {
                 bits[i * words + (id as usize) / 64] |= 1 << (id % 64);
             }
         }
-        let mut add = |target: usize, labels: &[u32], order: &mut Vec<Vec<u32>>| {
+        // add `labels` (with `mask`, their bits) to `target`, in `labels` order
+        fn add(
+            target: usize,
+            labels: &[u32],
+            mask: &[u64],
+            bits: &mut [u64],
+            order: &mut [Vec<u32>],
+        ) {
+            let words = mask.len();
+            let row = &mut bits[target * words..(target + 1) * words];
+            if row.iter().zip(mask).all(|(have, want)| want & !have == 0) {
+                return;
+            }
             for &id in labels {
-                let (w, b) = (target * words + (id as usize) / 64, 1u64 << (id % 64));
-                if bits[w] & b == 0 {
-                    bits[w] |= b;
+                let (w, b) = ((id as usize) / 64, 1u64 << (id % 64));
+                if row[w] & b == 0 {
+                    row[w] |= b;
                     order[target].push(id);
                 }
             }
-        };
+        }
+        // one depth-first walk per labelled revision; `seen` holds the walk's number
+        let mut seen = vec![0u32; n];
+        let mut todo: Vec<usize> = Vec::new();
+        let mut walk = 0u32;
         for i in 0..n {
             // only revisions that declare labels; what they propagate is
             // everything they carry by now
@@ -441,18 +475,33 @@ impl RevisionMap {
                 continue;
             }
             let labels = order[i].clone();
-            let descendants = self.related(Rel::Next, &[i]);
-            for &d in &descendants {
-                add(d, &labels, &mut order);
+            let mask = bits[i * words..(i + 1) * words].to_vec();
+            walk += 1;
+            // the descendants through nextrev, in `related`'s order
+            let mut last = i;
+            todo.push(i);
+            while let Some(r) = todo.pop() {
+                if seen[r] == walk {
+                    continue;
+                }
+                seen[r] = walk;
+                for &child in &self.nextrev[r] {
+                    todo.push(child);
+                }
+                // most descendants carry the labels already: test that inline
+                if words != 1 || mask[0] & !bits[r] != 0 {
+                    add(r, &labels, &mask, &mut bits, &mut order);
+                }
+                last = r;
             }
             // alembic then walks down from the last descendant it visited until a
             // (real) branch point or merge point.
-            let mut parent = *descendants.last().unwrap_or(&i);
+            let mut parent = last;
             loop {
                 if self.all_nextrev[parent].len() > 1 || self.revs[parent].is_merge_point() {
                     break;
                 }
-                add(parent, &labels, &mut order);
+                add(parent, &labels, &mask, &mut bits, &mut order);
                 match self.versioned_down[parent].first() {
                     Some(&d) => parent = d,
                     None => break,
@@ -462,17 +511,23 @@ impl RevisionMap {
         for (rev, mine) in self.revs.iter_mut().zip(order) {
             if mine.len() != rev.branch_labels.len() {
                 rev.branch_labels = mine.iter().map(|&id| names[id as usize].clone()).collect();
+                rev.branch_labels.shrink_to_fit();
             }
         }
     }
 
     fn edges(&self, rel: Rel, i: usize) -> &[usize] {
+        &self.adjacency(rel)[i]
+    }
+
+    /// Every revision's edges of one kind, by index.
+    fn adjacency(&self, rel: Rel) -> &[Vec<usize>] {
         match rel {
-            Rel::VersionedDown => &self.versioned_down[i],
-            Rel::NormalizedDown => &self.normalized_down[i],
-            Rel::AllDown => &self.all_down[i],
-            Rel::Next => &self.nextrev[i],
-            Rel::AllNext => &self.all_nextrev[i],
+            Rel::VersionedDown => &self.versioned_down,
+            Rel::NormalizedDown => &self.normalized_down,
+            Rel::AllDown => &self.all_down,
+            Rel::Next => &self.nextrev,
+            Rel::AllNext => &self.all_nextrev,
         }
     }
 
@@ -491,6 +546,87 @@ impl RevisionMap {
                 seen[r] = true;
                 todo.extend_from_slice(self.edges(rel, r));
                 out.push(r);
+            }
+        }
+        out
+    }
+
+    /// The revisions [`RevisionMap::related`] visits, as a set.
+    pub(crate) fn related_set(&self, rel: Rel, targets: &[usize]) -> NodeSet {
+        let adjacency = self.adjacency(rel);
+        let mut seen = NodeSet::new(self.revs.len());
+        let mut todo: Vec<usize> = Vec::new();
+        for &t in targets {
+            if seen.insert(t) {
+                todo.push(t);
+            }
+            while let Some(r) = todo.pop() {
+                for &e in &adjacency[r] {
+                    if seen.insert(e) {
+                        todo.push(e);
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// The ancestors (through `NormalizedDown`, each revision included) of each revision
+    /// in `needed`, as [`RevisionMap::related_set`] gives them, by index (`None` for the
+    /// others). One pass from the bases up: a revision's set is its parents' sets joined,
+    /// and a parent's set moves on to its last child instead of being copied, so a chain
+    /// costs nothing and only branch and merge points copy or join whole sets.
+    pub(crate) fn ancestor_sets(&self, needed: &[usize]) -> Vec<Option<NodeSet>> {
+        let n = self.revs.len();
+        let mut wanted = vec![false; n];
+        for &x in needed {
+            wanted[x] = true;
+        }
+        let parents = &self.normalized_down;
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (x, ps) in parents.iter().enumerate() {
+            for &p in ps {
+                children[p].push(x);
+            }
+        }
+        let mut waiting_parents: Vec<usize> = parents.iter().map(Vec::len).collect();
+        let mut waiting_children: Vec<usize> = children.iter().map(Vec::len).collect();
+        let mut live: Vec<Option<NodeSet>> = vec![None; n];
+        let mut out: Vec<Option<NodeSet>> = vec![None; n];
+        let mut ready: Vec<usize> = (0..n).filter(|&x| waiting_parents[x] == 0).collect();
+        while let Some(x) = ready.pop() {
+            let mut set: Option<NodeSet> = None;
+            for &p in &parents[x] {
+                waiting_children[p] -= 1;
+                let moved = if waiting_children[p] == 0 {
+                    live[p].take()
+                } else {
+                    None
+                };
+                match (&mut set, moved) {
+                    (None, Some(ps)) => set = Some(ps),
+                    (None, None) => set = live[p].clone(),
+                    (Some(s), Some(ps)) => s.union_with(&ps),
+                    (Some(s), None) => {
+                        if let Some(ps) = &live[p] {
+                            s.union_with(ps);
+                        }
+                    }
+                }
+            }
+            let mut set = set.unwrap_or_else(|| NodeSet::new(n));
+            set.insert(x);
+            if wanted[x] {
+                out[x] = Some(set.clone());
+            }
+            if waiting_children[x] > 0 {
+                live[x] = Some(set);
+            }
+            for &c in &children[x] {
+                waiting_parents[c] -= 1;
+                if waiting_parents[c] == 0 {
+                    ready.push(c);
+                }
             }
         }
         out
@@ -636,7 +772,7 @@ impl RevisionMap {
             let mut heads = self.resolve(&RevIdent::str("heads"))?;
             if let Some(b) = &branch_label {
                 heads.retain(|h| match h {
-                    Node::Rev(i) => self.revs[*i].branch_labels.contains(b),
+                    Node::Rev(i) => self.revs[*i].branch_labels.iter().any(|l| **l == **b),
                     _ => false,
                 });
             }

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::ScriptError;
@@ -107,8 +108,15 @@ pub fn parse_items(items: Vec<ScanItem>) -> Vec<LoadedScript> {
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
+    let load_all = |items: Vec<ScanItem>| {
+        let mut buf = Vec::new();
+        items
+            .into_iter()
+            .map(|item| load_one(item, &mut buf))
+            .collect::<Vec<_>>()
+    };
     if workers <= 1 || items.len() < 64 {
-        return items.into_iter().map(load_one).collect();
+        return load_all(items);
     }
     let chunk = items.len().div_ceil(workers);
     let mut chunks: Vec<Vec<ScanItem>> = Vec::new();
@@ -119,7 +127,7 @@ pub fn parse_items(items: Vec<ScanItem>) -> Vec<LoadedScript> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(load_one).collect::<Vec<_>>()))
+            .map(|chunk| scope.spawn(move || load_all(chunk)))
             .collect();
         handles
             .into_iter()
@@ -128,16 +136,38 @@ pub fn parse_items(items: Vec<ScanItem>) -> Vec<LoadedScript> {
     })
 }
 
-fn load_one(item: ScanItem) -> LoadedScript {
+fn load_one(item: ScanItem, buf: &mut Vec<u8>) -> LoadedScript {
     let header = if !item.is_source {
         HeaderParse::NeedsImport("sourceless file".to_string())
     } else {
-        match fs::read(&item.path) {
-            Ok(bytes) => parse_script_bytes(&item.path, &bytes),
+        match read_into(&item.path, buf) {
+            Ok(len) => parse_script_bytes(&item.path, &buf[..len]),
             Err(e) => HeaderParse::NeedsImport(format!("cannot read: {e}")),
         }
     };
     LoadedScript { item, header }
+}
+
+/// Read the whole file into the start of `buf` (reused between files, grown as needed)
+/// and return its length: open, read until the end, close. `fs::read` would also ask for
+/// the file's size first, one more system call per file.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut file = fs::File::open(path)?;
+    if buf.is_empty() {
+        buf.resize(16 * 1024, 0);
+    }
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            buf.resize(2 * len, 0);
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            Ok(read) => len += read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// `Path.resolve()`: follow symlinks; a path that cannot be resolved stays as it is.
