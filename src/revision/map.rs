@@ -352,12 +352,17 @@ impl RevisionMap {
                     normalized.retain(|d| !theirs.contains(d));
                 }
             }
+            // `normalized_down_revisions()` as indices: the down revisions (already
+            // linked, in order), then the normalized dependencies not among them
+            let mut downs = self.versioned_down[i].clone();
+            for dep in &normalized {
+                if let Some(d) = self.idx(dep)
+                    && !downs.contains(&d)
+                {
+                    downs.push(d);
+                }
+            }
             self.revs[i].normalized_resolved_dependencies = normalized;
-            let downs: Vec<usize> = self.revs[i]
-                .normalized_down_revisions()
-                .iter()
-                .filter_map(|d| self.idx(d))
-                .collect();
             self.normalized_down[i] = downs;
         }
     }
@@ -464,9 +469,17 @@ impl RevisionMap {
                 }
             }
         }
-        // one depth-first walk per labelled revision; `seen` holds the walk's number
+        // one depth-first walk per labelled revision; `seen` holds the walk's number. The
+        // walks visit most of the map many times over: children as one flat array.
+        let mut child_start: Vec<u32> = Vec::with_capacity(n + 1);
+        let mut child_list: Vec<u32> = Vec::with_capacity(n);
+        for children in &self.nextrev {
+            child_start.push(child_list.len() as u32);
+            child_list.extend(children.iter().map(|&c| c as u32));
+        }
+        child_start.push(child_list.len() as u32);
         let mut seen = vec![0u32; n];
-        let mut todo: Vec<usize> = Vec::new();
+        let mut todo: Vec<u32> = Vec::new();
         let mut walk = 0u32;
         for i in 0..n {
             // only revisions that declare labels; what they propagate is
@@ -479,13 +492,15 @@ impl RevisionMap {
             walk += 1;
             // the descendants through nextrev, in `related`'s order
             let mut last = i;
-            todo.push(i);
+            todo.push(i as u32);
             while let Some(r) = todo.pop() {
+                let r = r as usize;
                 if seen[r] == walk {
                     continue;
                 }
                 seen[r] = walk;
-                for &child in &self.nextrev[r] {
+                let (from, to) = (child_start[r] as usize, child_start[r + 1] as usize);
+                for &child in &child_list[from..to] {
                     todo.push(child);
                 }
                 // most descendants carry the labels already: test that inline

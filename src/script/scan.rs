@@ -61,7 +61,9 @@ pub fn scan_with_warnings(
     sourceless: bool,
 ) -> Result<Scan, ScriptError> {
     let mut scan = Scan::default();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    // the resolved paths are normalised, so their bytes identify them (hashing a `Path`
+    // walks its components, noticeable over thousands of files)
+    let mut seen: HashSet<std::ffi::OsString, foldhash::fast::FixedState> = HashSet::default();
     for dir in dirs {
         let dir = std::path::absolute(dir).map_err(|e| ScriptError::Io {
             path: dir.to_string_lossy().into_owned(),
@@ -73,7 +75,7 @@ pub fn scan_with_warnings(
         let mut files = Vec::new();
         list_py_dir(&dir, recursive, sourceless, &mut files);
         for real in files {
-            if !seen.insert(real.clone()) {
+            if !seen.insert(real.as_os_str().to_owned()) {
                 scan.warnings.push(format!(
                     "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
                     real.display()
