@@ -426,9 +426,10 @@ impl RevisionMap {
         let n = self.revs.len();
         let mut ids: HashMap<Label, u32> = HashMap::new();
         let mut names: Vec<Label> = Vec::new();
-        let mut order: Vec<Vec<u32>> = Vec::with_capacity(n);
-        for rev in &self.revs {
-            let mut mine = Vec::with_capacity(rev.branch_labels.len());
+        // The labels of each labelling revision, in the order it got them (its own
+        // first): what it propagates when its turn comes.
+        let mut carried: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (rev, mine) in self.revs.iter().zip(carried.iter_mut()) {
             for label in &rev.branch_labels {
                 let id = *ids.entry(label.clone()).or_insert_with(|| {
                     names.push(label.clone());
@@ -436,39 +437,56 @@ impl RevisionMap {
                 });
                 mine.push(id);
             }
-            order.push(mine);
         }
         if names.is_empty() {
             return;
         }
         let words = names.len().div_ceil(64);
         let mut bits = vec![0u64; n * words];
-        for (i, mine) in order.iter().enumerate() {
+        for (i, mine) in carried.iter().enumerate() {
             for &id in mine {
                 bits[i * words + (id as usize) / 64] |= 1 << (id % 64);
             }
         }
-        // add `labels` (with `mask`, their bits) to `target`, in `labels` order
-        fn add(
-            target: usize,
-            labels: &[u32],
-            mask: &[u64],
-            bits: &mut [u64],
-            order: &mut [Vec<u32>],
-        ) {
-            let words = mask.len();
+        let labelling: Vec<bool> = self
+            .revs
+            .iter()
+            .map(|r| !r.orig_branch_labels.is_empty())
+            .collect();
+        // Every label given to a revision, as (revision, label) in order: the lists are
+        // built once at the end, each at its final size.
+        let mut given: Vec<(u32, u32)> = Vec::with_capacity(n);
+        // add the labels of `mask` that `target` lacks, in the order of the propagating
+        // revision's list (`rank`: each label's place in it)
+        let mut missing: Vec<(u32, u32)> = Vec::new();
+        let mut add = |target: usize,
+                       mask: &[u64],
+                       rank: &[u32],
+                       bits: &mut [u64],
+                       given: &mut Vec<(u32, u32)>,
+                       carried: &mut [Vec<u32>]| {
             let row = &mut bits[target * words..(target + 1) * words];
-            if row.iter().zip(mask).all(|(have, want)| want & !have == 0) {
-                return;
-            }
-            for &id in labels {
-                let (w, b) = ((id as usize) / 64, 1u64 << (id % 64));
-                if row[w] & b == 0 {
-                    row[w] |= b;
-                    order[target].push(id);
+            missing.clear();
+            for (w, (have, want)) in row.iter_mut().zip(mask).enumerate() {
+                let mut new = want & !*have;
+                *have |= new;
+                while new != 0 {
+                    let id = (w * 64) as u32 + new.trailing_zeros();
+                    missing.push((rank[id as usize], id));
+                    new &= new - 1;
                 }
             }
-        }
+            if missing.len() > 1 {
+                missing.sort_unstable();
+            }
+            for &(_, id) in &missing {
+                given.push((target as u32, id));
+                if labelling[target] {
+                    carried[target].push(id);
+                }
+            }
+        };
+        let mut rank = vec![0u32; names.len()];
         // one depth-first walk per labelled revision; `seen` holds the walk's number. The
         // walks visit most of the map many times over: children as one flat array.
         let mut child_start: Vec<u32> = Vec::with_capacity(n + 1);
@@ -484,10 +502,12 @@ impl RevisionMap {
         for i in 0..n {
             // only revisions that declare labels; what they propagate is
             // everything they carry by now
-            if self.revs[i].orig_branch_labels.is_empty() {
+            if !labelling[i] {
                 continue;
             }
-            let labels = order[i].clone();
+            for (k, &id) in carried[i].iter().enumerate() {
+                rank[id as usize] = k as u32;
+            }
             let mask = bits[i * words..(i + 1) * words].to_vec();
             walk += 1;
             // the descendants through nextrev, in `related`'s order
@@ -504,8 +524,9 @@ impl RevisionMap {
                     todo.push(child);
                 }
                 // most descendants carry the labels already: test that inline
-                if words != 1 || mask[0] & !bits[r] != 0 {
-                    add(r, &labels, &mask, &mut bits, &mut order);
+                let row = &bits[r * words..(r + 1) * words];
+                if row.iter().zip(&mask).any(|(have, want)| want & !have != 0) {
+                    add(r, &mask, &rank, &mut bits, &mut given, &mut carried);
                 }
                 last = r;
             }
@@ -516,17 +537,33 @@ impl RevisionMap {
                 if self.all_nextrev[parent].len() > 1 || self.revs[parent].is_merge_point() {
                     break;
                 }
-                add(parent, &labels, &mask, &mut bits, &mut order);
+                add(parent, &mask, &rank, &mut bits, &mut given, &mut carried);
                 match self.versioned_down[parent].first() {
                     Some(&d) => parent = d,
                     None => break,
                 }
             }
         }
-        for (rev, mine) in self.revs.iter_mut().zip(order) {
-            if mine.len() != rev.branch_labels.len() {
-                rev.branch_labels = mine.iter().map(|&id| names[id as usize].clone()).collect();
-                rev.branch_labels.shrink_to_fit();
+        // each revision's own labels, then those it was given, in order
+        let mut count = vec![0u32; n];
+        for &(target, _) in &given {
+            count[target as usize] += 1;
+        }
+        let mut lists: Vec<Vec<Label>> = Vec::with_capacity(n);
+        for (rev, &extra) in self.revs.iter_mut().zip(&count) {
+            let mut list = Vec::new();
+            if extra > 0 {
+                list.reserve_exact(rev.branch_labels.len() + extra as usize);
+                list.append(&mut rev.branch_labels);
+            }
+            lists.push(list);
+        }
+        for (target, id) in given {
+            lists[target as usize].push(names[id as usize].clone());
+        }
+        for ((rev, list), &extra) in self.revs.iter_mut().zip(lists).zip(&count) {
+            if extra > 0 {
+                rev.branch_labels = list;
             }
         }
     }

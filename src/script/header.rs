@@ -516,8 +516,18 @@ fn split_commas<'s, 'a>(toks: &'s [Tok<'a>]) -> (Vec<&'s [Tok<'a>]>, bool) {
 
 /// Evaluate the right-hand side of a header assignment.
 fn parse_literal(toks: &[Tok<'_>]) -> Result<Literal, String> {
-    if toks == [Tok::Name("None")] {
-        return Ok(Literal::None);
+    match toks {
+        [Tok::Name("None")] => return Ok(Literal::None),
+        // the usual single string: no commas or brackets to look for
+        [Tok::Str { .. }] => {
+            return match string_group(toks) {
+                Some(Ok(s)) => Ok(Literal::Str(s)),
+                Some(Err(StrError::NotText)) => Err("bytes or f-string value".to_string()),
+                Some(Err(StrError::Unsupported(why))) => Err(why.to_string()),
+                None => Err("value is not a literal".to_string()),
+            };
+        }
+        _ => {}
     }
     let (parts, has_comma) = split_commas(toks);
     if has_comma {

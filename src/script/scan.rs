@@ -165,6 +165,9 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
         }
         match file.read(&mut buf[len..]) {
             Ok(0) => return Ok(len),
+            // a regular file reads short only at its end (Linux, FUSE included): spare
+            // the read that would return 0, one system call per file
+            Ok(read) if len + read < buf.len() => return Ok(len + read),
             Ok(read) => len += read,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
