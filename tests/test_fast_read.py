@@ -69,7 +69,9 @@ def run_ours(
             why = verdict
         else:
             kept.append(line)
-    return Result(proc.stdout.decode("utf-8", "replace"), "".join(kept), proc.returncode, served, why)
+    return Result(
+        proc.stdout.decode("utf-8", "replace"), "".join(kept), proc.returncode, served, why
+    )
 
 
 def check(
@@ -232,7 +234,9 @@ def test_config_errors(tmp_path: Path, graph: Callable[[str], Project]) -> None:
     check(["-c", "broken/alembic.ini", "heads"], tmp_path, served=False)
     # ALEMBIC_CONFIG names the ini
     project = graph("labels")
-    check(["heads"], tmp_path, served=True, env={"ALEMBIC_CONFIG": str(project.root / "alembic.ini")})
+    check(
+        ["heads"], tmp_path, served=True, env={"ALEMBIC_CONFIG": str(project.root / "alembic.ini")}
+    )
 
 
 def test_pyproject_config(tmp_path: Path, graph: Callable[[str], Project]) -> None:
@@ -267,7 +271,10 @@ def test_deprecation_warnings(tmp_path: Path, graph: Callable[[str], Project]) -
     project = graph("linear")
     ini = (project.root / "alembic.ini").read_text().replace("path_separator = os\n", "")
     ini = ini.replace("%(here)s/migrations", str(project.root / "migrations"))
-    _write(tmp_path / "alembic.ini", ini.replace("[alembic]\n", "[alembic]\nversion_path_separator = os\n"))
+    _write(
+        tmp_path / "alembic.ini",
+        ini.replace("[alembic]\n", "[alembic]\nversion_path_separator = os\n"),
+    )
     check(["heads"], tmp_path, served=True)
     check(["heads"], tmp_path, served=False, env={"PYTHONWARNINGS": "default"})
     res = run_ours(["heads"], tmp_path, "0", env={"PYTHONWARNINGS": "default"})
