@@ -8,6 +8,7 @@ the same command line with a fixed ``--rev-id``; the files they write must be eq
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -199,26 +200,30 @@ def test_read_commands_never_import_sqlalchemy(tmp_path: Path) -> None:
         )
     ):
         assert run(ours_cmd(), argv, root).returncode == 0, i
-    for argv in (
-        ["heads", "-v"],
-        ["history", "-v"],
-        ["branches"],
-        ["show", "head"],
-        ["list_templates"],
-    ):
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "alembic_rs", *argv],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr
-        imported = [
-            line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line
-        ]
-        assert "alembic_rs.command" in imported
-        assert not [m for m in imported if m.split(".")[0] in ("sqlalchemy", "mako")], argv
+    # the Python CLI (fast path off) runs the commands without SQLAlchemy; the fast path
+    # (tests/test_fast_read.py) does not even import the commands
+    for fast_path in ("0", "1"):
+        for argv in (
+            ["heads", "-v"],
+            ["history", "-v"],
+            ["branches"],
+            ["show", "head"],
+            ["list_templates"],
+        ):
+            proc = subprocess.run(
+                [sys.executable, "-X", "importtime", "-m", "alembic_rs", *argv],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "ALEMBIC_RS_FAST_PATH": fast_path},
+            )
+            assert proc.returncode == 0, proc.stderr
+            imported = [
+                line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line
+            ]
+            assert ("alembic_rs.command" in imported) == (fast_path == "0"), argv
+            assert not [m for m in imported if m.split(".")[0] in ("sqlalchemy", "mako")], argv
 
 
 def test_revision_environment_runs_env_py_and_renders_like_alembic(tmp_path: Path) -> None:

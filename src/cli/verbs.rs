@@ -262,6 +262,12 @@ fn revision_failed(request: &Request<'_>, inv: &Invocation, err: RevisionError) 
     }
 }
 
+/// Free the revision map on another thread: the process exits right after the command,
+/// and freeing ten thousand revisions one string at a time is a visible part of a run.
+fn drop_in_background(map: RevisionMap) {
+    std::thread::spawn(move || drop(map));
+}
+
 /// `command._print_lines`: one write of the lines joined, unless `--quiet`.
 fn print_lines(inv: &Invocation, lines: &[String]) -> Output {
     let mut out = Output::status(0);
@@ -293,14 +299,18 @@ pub(crate) fn run(request: &Request<'_>, inv: &Invocation) -> Step<Output> {
             resolve_dependencies,
         } => {
             let map = tri!(script.revision_map(request));
-            match map.heads_lines(*verbose, *resolve_dependencies) {
+            let result = map.heads_lines(*verbose, *resolve_dependencies);
+            drop_in_background(map);
+            match result {
                 Ok(lines) => Step::Done(print_lines(inv, &lines)),
                 Err(e) => revision_failed(request, inv, e),
             }
         }
         Command::Branches { verbose } => {
             let map = tri!(script.revision_map(request));
-            match map.branches_lines(*verbose) {
+            let result = map.branches_lines(*verbose);
+            drop_in_background(map);
+            match result {
                 Ok(lines) => Step::Done(print_lines(inv, &lines)),
                 Err(e) => revision_failed(request, inv, e),
             }
@@ -330,7 +340,9 @@ pub(crate) fn run(request: &Request<'_>, inv: &Invocation) -> Step<Output> {
                 return not_mine("history runs env.py");
             }
             let map = tri!(script.revision_map(request));
-            match map.history_lines(rev_range.as_deref(), *verbose, false, &[]) {
+            let result = map.history_lines(rev_range.as_deref(), *verbose, false, &[]);
+            drop_in_background(map);
+            match result {
                 Ok(lines) => Step::Done(print_lines(inv, &lines)),
                 Err(e) => revision_failed(request, inv, e),
             }
@@ -355,6 +367,7 @@ pub(crate) fn run(request: &Request<'_>, inv: &Invocation) -> Step<Output> {
                     out.stdout.push('\n');
                 }
             }
+            drop_in_background(map);
             Step::Done(out)
         }
         Command::ListTemplates => unreachable!("handled above"),

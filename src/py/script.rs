@@ -240,7 +240,8 @@ impl PyRevisionMap {
         d.set_item("revision", &rev.revision)?;
         d.set_item("down_revisions", &rev.down_revisions)?;
         d.set_item("dependencies", &rev.dependencies)?;
-        d.set_item("branch_labels", &rev.branch_labels)?;
+        let labels: Vec<&str> = rev.branch_labels.iter().map(|l| &**l).collect();
+        d.set_item("branch_labels", labels)?;
         d.set_item("own_branch_labels", &rev.orig_branch_labels)?;
         d.set_item("path", &rev.path)?;
         d.set_item("longdoc", &rev.longdoc)?;

@@ -35,51 +35,80 @@ impl Default for FormatOptions {
 
 /// `Script._format_down_revision`.
 pub fn format_down_revision(rev: &Revision) -> String {
+    let mut out = String::new();
+    push_down_revision(&mut out, rev);
+    out
+}
+
+/// [`format_down_revision`] appended to `out`.
+fn push_down_revision(out: &mut String, rev: &Revision) {
     if rev.down_revisions.is_empty() {
-        "<base>".into()
+        out.push_str("<base>");
     } else {
-        rev.down_revisions.join(", ")
+        push_joined(out, &rev.down_revisions);
+    }
+}
+
+/// `", ".join(items)` appended to `out`.
+fn push_joined<S: AsRef<str>>(out: &mut String, items: &[S]) {
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item.as_ref());
     }
 }
 
 /// `Script.log_entry` (ends with a newline, as alembic's does).
 pub fn log_entry(rev: &Revision, current: bool) -> String {
-    let mut entry = format!(
-        "Rev: {}{}{}{}{}\n",
-        rev.revision,
-        if rev.is_head() { " (head)" } else { "" },
-        if rev.is_branch_point() {
-            " (branchpoint)"
-        } else {
-            ""
-        },
-        if rev.is_merge_point() {
-            " (mergepoint)"
-        } else {
-            ""
-        },
-        if current { " (current)" } else { "" },
-    );
-    if rev.is_merge_point() {
-        entry += &format!("Merges: {}\n", format_down_revision(rev));
-    } else {
-        entry += &format!("Parent: {}\n", format_down_revision(rev));
-    }
-    if !rev.dependencies.is_empty() {
-        entry += &format!("Also depends on: {}\n", rev.dependencies.join(", "));
+    let mut entry = String::with_capacity(128 + rev.path.len() + rev.longdoc.len());
+    entry.push_str("Rev: ");
+    entry.push_str(&rev.revision);
+    if rev.is_head() {
+        entry.push_str(" (head)");
     }
     if rev.is_branch_point() {
-        entry += &format!("Branches into: {}\n", rev.nextrev.join(", "));
+        entry.push_str(" (branchpoint)");
+    }
+    if rev.is_merge_point() {
+        entry.push_str(" (mergepoint)");
+    }
+    if current {
+        entry.push_str(" (current)");
+    }
+    entry.push_str(if rev.is_merge_point() {
+        "\nMerges: "
+    } else {
+        "\nParent: "
+    });
+    push_down_revision(&mut entry, rev);
+    entry.push('\n');
+    if !rev.dependencies.is_empty() {
+        entry.push_str("Also depends on: ");
+        push_joined(&mut entry, &rev.dependencies);
+        entry.push('\n');
+    }
+    if rev.is_branch_point() {
+        entry.push_str("Branches into: ");
+        push_joined(&mut entry, &rev.nextrev);
+        entry.push('\n');
     }
     if !rev.branch_labels.is_empty() {
-        entry += &format!("Branch names: {}\n", rev.branch_labels.join(", "));
+        entry.push_str("Branch names: ");
+        push_joined(&mut entry, &rev.branch_labels);
+        entry.push('\n');
     }
-    entry += &format!("Path: {}\n", rev.path);
-    let doc: Vec<String> = py_splitlines(&rev.longdoc)
-        .into_iter()
-        .map(|para| format!("    {para}"))
-        .collect();
-    entry += &format!("\n{}\n", doc.join("\n"));
+    entry.push_str("Path: ");
+    entry.push_str(&rev.path);
+    entry.push_str("\n\n");
+    for (k, para) in py_splitlines(&rev.longdoc).into_iter().enumerate() {
+        if k > 0 {
+            entry.push('\n');
+        }
+        entry.push_str("    ");
+        entry.push_str(para);
+    }
+    entry.push('\n');
     entry
 }
 
@@ -106,43 +135,42 @@ pub fn script_str(rev: &Revision) -> String {
 
 /// `Script._head_only` (with `head_indicators=True`).
 pub fn head_only(rev: &Revision, opts: &FormatOptions) -> String {
-    let mut text = rev.revision.clone();
+    let mut text = String::with_capacity(64);
     if opts.include_parents {
-        text = if rev.dependencies.is_empty() {
-            format!("{} -> {}", format_down_revision(rev), text)
-        } else {
-            format!(
-                "{} ({}) -> {}",
-                format_down_revision(rev),
-                rev.dependencies.join(", "),
-                text
-            )
-        };
+        push_down_revision(&mut text, rev);
+        if !rev.dependencies.is_empty() {
+            text.push_str(" (");
+            push_joined(&mut text, &rev.dependencies);
+            text.push(')');
+        }
+        text.push_str(" -> ");
     }
+    text.push_str(&rev.revision);
     if opts.include_branches && !rev.branch_labels.is_empty() {
-        text += &format!(" ({})", rev.branch_labels.join(", "));
+        text.push_str(" (");
+        push_joined(&mut text, &rev.branch_labels);
+        text.push(')');
     }
-    text += if rev.is_real_head() { " (head)" } else { "" };
-    text += if rev.is_head() && !rev.is_real_head() {
-        " (effective head)"
-    } else {
-        ""
-    };
-    text += if opts.current { " (current)" } else { "" };
+    if rev.is_real_head() {
+        text.push_str(" (head)");
+    }
+    if rev.is_head() && !rev.is_real_head() {
+        text.push_str(" (effective head)");
+    }
+    if opts.current {
+        text.push_str(" (current)");
+    }
     if opts.tree_indicators {
-        text += if rev.is_branch_point() {
-            " (branchpoint)"
-        } else {
-            ""
-        };
-        text += if rev.is_merge_point() {
-            " (mergepoint)"
-        } else {
-            ""
-        };
+        if rev.is_branch_point() {
+            text.push_str(" (branchpoint)");
+        }
+        if rev.is_merge_point() {
+            text.push_str(" (mergepoint)");
+        }
     }
     if opts.include_doc {
-        text += &format!(", {}", rev.doc());
+        text.push_str(", ");
+        text.push_str(rev.doc());
     }
     text
 }
@@ -160,10 +188,8 @@ pub fn cmd_format(rev: &Revision, opts: &FormatOptions) -> String {
 fn py_splitlines(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    let bytes: Vec<(usize, char)> = s.char_indices().collect();
-    let mut k = 0;
-    while k < bytes.len() {
-        let (i, c) = bytes[k];
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let is_break = matches!(
             c,
             '\n' | '\r'
@@ -178,14 +204,12 @@ fn py_splitlines(s: &str) -> Vec<&str> {
         );
         if is_break {
             out.push(&s[start..i]);
-            let mut next = i + c.len_utf8();
-            if c == '\r' && k + 1 < bytes.len() && bytes[k + 1].1 == '\n' {
-                next += 1;
-                k += 1;
+            start = i + c.len_utf8();
+            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                chars.next();
+                start += 1;
             }
-            start = next;
         }
-        k += 1;
     }
     if start < s.len() {
         out.push(&s[start..]);

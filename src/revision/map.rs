@@ -2,7 +2,12 @@
 
 use std::collections::HashMap;
 
-use super::{Revision, RevisionError};
+/// Ids and labels to indices: a fast, non-cryptographic hash (the keys come from local
+/// files; SipHash's flooding protection is not needed).
+type IdIndex = HashMap<String, usize, foldhash::fast::FixedState>;
+
+use super::nodeset::NodeSet;
+use super::{Label, Revision, RevisionError};
 
 /// One resolved identifier: a revision, the symbolic `"base"` that relative walks
 /// produce, or nothing (alembic's `None`, e.g. for `base` or an over-long walk).
@@ -92,12 +97,20 @@ pub(crate) enum Rel {
     AllNext,
 }
 
+/// What the map keeps of each input revision object besides the revision itself.
+struct InputObject {
+    /// The labels it declares.
+    labels: Vec<String>,
+    is_base: bool,
+    is_real_base: bool,
+}
+
 /// Alembic's `RevisionMap`: every revision, indexed by id and branch label.
 #[derive(Debug, Clone)]
 pub struct RevisionMap {
     pub(crate) revs: Vec<Revision>,
     /// Revision ids and branch labels -> index.
-    pub(crate) index: HashMap<String, usize>,
+    pub(crate) index: IdIndex,
     /// Keys in alembic's map order: revision ids, then branch labels.
     pub(crate) keys: Vec<String>,
     pub(crate) versioned_down: Vec<Vec<usize>>,
@@ -118,23 +131,28 @@ impl RevisionMap {
     pub fn new(revisions: Vec<Revision>) -> Result<RevisionMap, RevisionError> {
         let mut warnings = Vec::new();
         let mut revs: Vec<Revision> = Vec::with_capacity(revisions.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(revisions.len());
-        // Every input object in order, as (index in revs, is live); a replaced
-        // duplicate stays a head/base of its own, as in alembic.
-        let mut objects: Vec<(usize, Revision)> = Vec::with_capacity(revisions.len());
+        let mut index = IdIndex::with_capacity_and_hasher(revisions.len(), Default::default());
+        // Every input object in order, by its index in revs; a replaced duplicate stays
+        // a head/base of its own, as in alembic.
+        let mut objects: Vec<(usize, InputObject)> = Vec::with_capacity(revisions.len());
         for rev in revisions {
+            let object = InputObject {
+                labels: rev.orig_branch_labels.clone(),
+                is_base: rev.is_base(),
+                is_real_base: rev.is_real_base(),
+            };
             match index.get(&rev.revision) {
                 Some(&i) => {
                     warnings.push(format!(
                         "Revision {} is present more than once",
                         rev.revision
                     ));
-                    revs[i] = rev.clone();
-                    objects.push((i, rev));
+                    revs[i] = rev;
+                    objects.push((i, object));
                 }
                 None => {
                     index.insert(rev.revision.clone(), revs.len());
-                    objects.push((revs.len(), rev.clone()));
+                    objects.push((revs.len(), object));
                     revs.push(rev);
                 }
             }
@@ -145,12 +163,12 @@ impl RevisionMap {
         // Branch labels join the map; a label may not shadow another key.
         // Every input object counts, so a duplicated revision that declares labels
         // clashes with itself, as in alembic.
-        for (i, rev) in &objects {
-            for label in &rev.orig_branch_labels {
+        for (i, object) in &objects {
+            for label in &object.labels {
                 if let Some(&other) = index.get(label) {
                     return Err(RevisionError::Other(format!(
                         "Branch name '{}' in revision {} already used by revision {}",
-                        label, rev.revision, revs[other].revision
+                        label, revs[*i].revision, revs[other].revision
                     )));
                 }
                 index.insert(label.clone(), *i);
@@ -246,10 +264,10 @@ impl RevisionMap {
             if is_real_head {
                 map.real_heads.push(rev.revision.clone());
             }
-            if obj.is_base() {
+            if obj.is_base {
                 map.bases.push(rev.revision.clone());
             }
-            if obj.is_real_base() {
+            if obj.is_real_base {
                 map.real_bases.push(rev.revision.clone());
             }
         }
@@ -334,12 +352,17 @@ impl RevisionMap {
                     normalized.retain(|d| !theirs.contains(d));
                 }
             }
+            // `normalized_down_revisions()` as indices: the down revisions (already
+            // linked, in order), then the normalized dependencies not among them
+            let mut downs = self.versioned_down[i].clone();
+            for dep in &normalized {
+                if let Some(d) = self.idx(dep)
+                    && !downs.contains(&d)
+                {
+                    downs.push(d);
+                }
+            }
             self.revs[i].normalized_resolved_dependencies = normalized;
-            let downs: Vec<usize> = self.revs[i]
-                .normalized_down_revisions()
-                .iter()
-                .filter_map(|d| self.idx(d))
-                .collect();
             self.normalized_down[i] = downs;
         }
     }
@@ -401,11 +424,12 @@ impl RevisionMap {
         // Labels as small integers with a membership bitset per revision: the same
         // propagation as alembic's `_add_branches`, without comparing strings.
         let n = self.revs.len();
-        let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut names: Vec<String> = Vec::new();
-        let mut order: Vec<Vec<u32>> = Vec::with_capacity(n);
-        for rev in &self.revs {
-            let mut mine = Vec::with_capacity(rev.branch_labels.len());
+        let mut ids: HashMap<Label, u32> = HashMap::new();
+        let mut names: Vec<Label> = Vec::new();
+        // The labels of each labelling revision, in the order it got them (its own
+        // first): what it propagates when its turn comes.
+        let mut carried: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (rev, mine) in self.revs.iter().zip(carried.iter_mut()) {
             for label in &rev.branch_labels {
                 let id = *ids.entry(label.clone()).or_insert_with(|| {
                     names.push(label.clone());
@@ -413,66 +437,149 @@ impl RevisionMap {
                 });
                 mine.push(id);
             }
-            order.push(mine);
         }
         if names.is_empty() {
             return;
         }
         let words = names.len().div_ceil(64);
         let mut bits = vec![0u64; n * words];
-        for (i, mine) in order.iter().enumerate() {
+        for (i, mine) in carried.iter().enumerate() {
             for &id in mine {
                 bits[i * words + (id as usize) / 64] |= 1 << (id % 64);
             }
         }
-        let mut add = |target: usize, labels: &[u32], order: &mut Vec<Vec<u32>>| {
-            for &id in labels {
-                let (w, b) = (target * words + (id as usize) / 64, 1u64 << (id % 64));
-                if bits[w] & b == 0 {
-                    bits[w] |= b;
-                    order[target].push(id);
+        let labelling: Vec<bool> = self
+            .revs
+            .iter()
+            .map(|r| !r.orig_branch_labels.is_empty())
+            .collect();
+        // Every label given to a revision, as (revision, label) in order: the lists are
+        // built once at the end, each at its final size.
+        let mut given: Vec<(u32, u32)> = Vec::with_capacity(n);
+        // add the labels of `mask` that `target` lacks, in the order of the propagating
+        // revision's list (`rank`: each label's place in it)
+        let mut missing: Vec<(u32, u32)> = Vec::new();
+        let mut add = |target: usize,
+                       mask: &[u64],
+                       rank: &[u32],
+                       bits: &mut [u64],
+                       given: &mut Vec<(u32, u32)>,
+                       carried: &mut [Vec<u32>]| {
+            let row = &mut bits[target * words..(target + 1) * words];
+            missing.clear();
+            for (w, (have, want)) in row.iter_mut().zip(mask).enumerate() {
+                let mut new = want & !*have;
+                *have |= new;
+                while new != 0 {
+                    let id = (w * 64) as u32 + new.trailing_zeros();
+                    missing.push((rank[id as usize], id));
+                    new &= new - 1;
+                }
+            }
+            if missing.len() > 1 {
+                missing.sort_unstable();
+            }
+            for &(_, id) in &missing {
+                given.push((target as u32, id));
+                if labelling[target] {
+                    carried[target].push(id);
                 }
             }
         };
+        let mut rank = vec![0u32; names.len()];
+        // one depth-first walk per labelled revision; `seen` holds the walk's number. The
+        // walks visit most of the map many times over: children as one flat array.
+        let mut child_start: Vec<u32> = Vec::with_capacity(n + 1);
+        let mut child_list: Vec<u32> = Vec::with_capacity(n);
+        for children in &self.nextrev {
+            child_start.push(child_list.len() as u32);
+            child_list.extend(children.iter().map(|&c| c as u32));
+        }
+        child_start.push(child_list.len() as u32);
+        let mut seen = vec![0u32; n];
+        let mut todo: Vec<u32> = Vec::new();
+        let mut walk = 0u32;
         for i in 0..n {
             // only revisions that declare labels; what they propagate is
             // everything they carry by now
-            if self.revs[i].orig_branch_labels.is_empty() {
+            if !labelling[i] {
                 continue;
             }
-            let labels = order[i].clone();
-            let descendants = self.related(Rel::Next, &[i]);
-            for &d in &descendants {
-                add(d, &labels, &mut order);
+            for (k, &id) in carried[i].iter().enumerate() {
+                rank[id as usize] = k as u32;
+            }
+            let mask = bits[i * words..(i + 1) * words].to_vec();
+            walk += 1;
+            // the descendants through nextrev, in `related`'s order
+            let mut last = i;
+            todo.push(i as u32);
+            while let Some(r) = todo.pop() {
+                let r = r as usize;
+                if seen[r] == walk {
+                    continue;
+                }
+                seen[r] = walk;
+                let (from, to) = (child_start[r] as usize, child_start[r + 1] as usize);
+                for &child in &child_list[from..to] {
+                    todo.push(child);
+                }
+                // most descendants carry the labels already: test that inline
+                let row = &bits[r * words..(r + 1) * words];
+                if row.iter().zip(&mask).any(|(have, want)| want & !have != 0) {
+                    add(r, &mask, &rank, &mut bits, &mut given, &mut carried);
+                }
+                last = r;
             }
             // alembic then walks down from the last descendant it visited until a
             // (real) branch point or merge point.
-            let mut parent = *descendants.last().unwrap_or(&i);
+            let mut parent = last;
             loop {
                 if self.all_nextrev[parent].len() > 1 || self.revs[parent].is_merge_point() {
                     break;
                 }
-                add(parent, &labels, &mut order);
+                add(parent, &mask, &rank, &mut bits, &mut given, &mut carried);
                 match self.versioned_down[parent].first() {
                     Some(&d) => parent = d,
                     None => break,
                 }
             }
         }
-        for (rev, mine) in self.revs.iter_mut().zip(order) {
-            if mine.len() != rev.branch_labels.len() {
-                rev.branch_labels = mine.iter().map(|&id| names[id as usize].clone()).collect();
+        // each revision's own labels, then those it was given, in order
+        let mut count = vec![0u32; n];
+        for &(target, _) in &given {
+            count[target as usize] += 1;
+        }
+        let mut lists: Vec<Vec<Label>> = Vec::with_capacity(n);
+        for (rev, &extra) in self.revs.iter_mut().zip(&count) {
+            let mut list = Vec::new();
+            if extra > 0 {
+                list.reserve_exact(rev.branch_labels.len() + extra as usize);
+                list.append(&mut rev.branch_labels);
+            }
+            lists.push(list);
+        }
+        for (target, id) in given {
+            lists[target as usize].push(names[id as usize].clone());
+        }
+        for ((rev, list), &extra) in self.revs.iter_mut().zip(lists).zip(&count) {
+            if extra > 0 {
+                rev.branch_labels = list;
             }
         }
     }
 
     fn edges(&self, rel: Rel, i: usize) -> &[usize] {
+        &self.adjacency(rel)[i]
+    }
+
+    /// Every revision's edges of one kind, by index.
+    fn adjacency(&self, rel: Rel) -> &[Vec<usize>] {
         match rel {
-            Rel::VersionedDown => &self.versioned_down[i],
-            Rel::NormalizedDown => &self.normalized_down[i],
-            Rel::AllDown => &self.all_down[i],
-            Rel::Next => &self.nextrev[i],
-            Rel::AllNext => &self.all_nextrev[i],
+            Rel::VersionedDown => &self.versioned_down,
+            Rel::NormalizedDown => &self.normalized_down,
+            Rel::AllDown => &self.all_down,
+            Rel::Next => &self.nextrev,
+            Rel::AllNext => &self.all_nextrev,
         }
     }
 
@@ -491,6 +598,87 @@ impl RevisionMap {
                 seen[r] = true;
                 todo.extend_from_slice(self.edges(rel, r));
                 out.push(r);
+            }
+        }
+        out
+    }
+
+    /// The revisions [`RevisionMap::related`] visits, as a set.
+    pub(crate) fn related_set(&self, rel: Rel, targets: &[usize]) -> NodeSet {
+        let adjacency = self.adjacency(rel);
+        let mut seen = NodeSet::new(self.revs.len());
+        let mut todo: Vec<usize> = Vec::new();
+        for &t in targets {
+            if seen.insert(t) {
+                todo.push(t);
+            }
+            while let Some(r) = todo.pop() {
+                for &e in &adjacency[r] {
+                    if seen.insert(e) {
+                        todo.push(e);
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// The ancestors (through `NormalizedDown`, each revision included) of each revision
+    /// in `needed`, as [`RevisionMap::related_set`] gives them, by index (`None` for the
+    /// others). One pass from the bases up: a revision's set is its parents' sets joined,
+    /// and a parent's set moves on to its last child instead of being copied, so a chain
+    /// costs nothing and only branch and merge points copy or join whole sets.
+    pub(crate) fn ancestor_sets(&self, needed: &[usize]) -> Vec<Option<NodeSet>> {
+        let n = self.revs.len();
+        let mut wanted = vec![false; n];
+        for &x in needed {
+            wanted[x] = true;
+        }
+        let parents = &self.normalized_down;
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (x, ps) in parents.iter().enumerate() {
+            for &p in ps {
+                children[p].push(x);
+            }
+        }
+        let mut waiting_parents: Vec<usize> = parents.iter().map(Vec::len).collect();
+        let mut waiting_children: Vec<usize> = children.iter().map(Vec::len).collect();
+        let mut live: Vec<Option<NodeSet>> = vec![None; n];
+        let mut out: Vec<Option<NodeSet>> = vec![None; n];
+        let mut ready: Vec<usize> = (0..n).filter(|&x| waiting_parents[x] == 0).collect();
+        while let Some(x) = ready.pop() {
+            let mut set: Option<NodeSet> = None;
+            for &p in &parents[x] {
+                waiting_children[p] -= 1;
+                let moved = if waiting_children[p] == 0 {
+                    live[p].take()
+                } else {
+                    None
+                };
+                match (&mut set, moved) {
+                    (None, Some(ps)) => set = Some(ps),
+                    (None, None) => set = live[p].clone(),
+                    (Some(s), Some(ps)) => s.union_with(&ps),
+                    (Some(s), None) => {
+                        if let Some(ps) = &live[p] {
+                            s.union_with(ps);
+                        }
+                    }
+                }
+            }
+            let mut set = set.unwrap_or_else(|| NodeSet::new(n));
+            set.insert(x);
+            if wanted[x] {
+                out[x] = Some(set.clone());
+            }
+            if waiting_children[x] > 0 {
+                live[x] = Some(set);
+            }
+            for &c in &children[x] {
+                waiting_parents[c] -= 1;
+                if waiting_parents[c] == 0 {
+                    ready.push(c);
+                }
             }
         }
         out
@@ -636,7 +824,7 @@ impl RevisionMap {
             let mut heads = self.resolve(&RevIdent::str("heads"))?;
             if let Some(b) = &branch_label {
                 heads.retain(|h| match h {
-                    Node::Rev(i) => self.revs[*i].branch_labels.contains(b),
+                    Node::Rev(i) => self.revs[*i].branch_labels.iter().any(|l| **l == **b),
                     _ => false,
                 });
             }

@@ -9,6 +9,7 @@ mod error;
 pub mod format;
 pub mod heads;
 mod map;
+mod nodeset;
 mod plan;
 mod walk;
 
@@ -19,6 +20,10 @@ pub use error::{CatchRevisionErrors, RevisionError};
 pub use heads::{HeadMaintainer, VersionAction, plan_version_actions};
 pub use map::{Node, RevIdent, RevisionMap};
 pub use plan::Step;
+
+/// A branch label as revisions hold it: shared, since the map propagates every label to
+/// each revision of its branch (thousands of copies in a long history).
+pub type Label = std::sync::Arc<str>;
 
 /// One revision script: its header values plus what the map derives from the graph.
 ///
@@ -36,7 +41,7 @@ pub struct Revision {
     pub orig_branch_labels: Vec<String>,
     /// The labels that apply to this revision after the map propagated every label
     /// to its branch (alembic's `branch_labels` set after `_add_branches`).
-    pub branch_labels: Vec<String>,
+    pub branch_labels: Vec<Label>,
     /// Filesystem path of the script.
     pub path: String,
     /// The module docstring, already stripped.
@@ -90,7 +95,7 @@ impl Revision {
             revision,
             down_revisions,
             dependencies,
-            branch_labels: orig.clone(),
+            branch_labels: orig.iter().map(|l| Label::from(l.as_str())).collect(),
             orig_branch_labels: orig,
             path: String::new(),
             longdoc: String::new(),

@@ -148,7 +148,7 @@ fn run(map: &RevisionMap, q: &[Value]) -> Result<Value, RevisionError> {
         "labels" | "nextrev" => {
             let r = map.get_revision(q[1].as_str().unwrap())?.unwrap();
             let mut v = if q[0] == "labels" {
-                r.branch_labels.clone()
+                r.branch_labels.iter().map(|l| l.to_string()).collect()
             } else {
                 r.nextrev.clone()
             };
@@ -377,7 +377,8 @@ fn oracle_build_checks() {
                 let labels: Vec<String> = revs
                     .iter()
                     .map(|r| {
-                        let mut l = r.branch_labels.clone();
+                        let mut l: Vec<String> =
+                            r.branch_labels.iter().map(|l| l.to_string()).collect();
                         l.sort();
                         format!("{}:{}", r.revision, l.join(","))
                     })
@@ -708,4 +709,46 @@ fn downgrade_warning_for_minus_one_from_several_heads() {
             "{dest} from {heads:?}"
         );
     }
+}
+
+#[test]
+fn ancestor_sets_match_the_walks() {
+    // a seeded DAG with chains, branches, merges, several bases and dependencies
+    let mut state = 7u64;
+    let mut next = move |m: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    let n = 400;
+    let mut revs = Vec::new();
+    for i in 0..n {
+        let mut down: Vec<String> = Vec::new();
+        if i > 0 && next(20) != 0 {
+            down.push(format!("r{}", i - 1 - next(i.min(5))));
+            if i > 3 && next(6) == 0 {
+                let other = format!("r{}", next(i - 1));
+                if !down.contains(&other) {
+                    down.push(other);
+                }
+            }
+        }
+        let mut deps = Vec::new();
+        if i > 10 && next(15) == 0 {
+            let dep = format!("r{}", next(i - 5));
+            if !down.contains(&dep) {
+                deps.push(dep);
+            }
+        }
+        revs.push(Revision::new(format!("r{i}"), down, deps, vec![]).unwrap());
+    }
+    let map = RevisionMap::new(revs).unwrap();
+    let all: Vec<usize> = (0..n).collect();
+    let sets = map.ancestor_sets(&all);
+    for (i, set) in sets.iter().enumerate() {
+        let want = map.related_set(super::map::Rel::NormalizedDown, &[i]);
+        assert_eq!(set.as_ref(), Some(&want), "ancestors of r{i}");
+    }
+    assert!(map.ancestor_sets(&[3])[4].is_none());
 }

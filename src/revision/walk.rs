@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use super::error::CatchRevisionErrors;
-use super::map::{Node, RevIdent, RevisionMap, py_int};
+use super::map::{Node, Rel, RevIdent, RevisionMap, py_int};
+use super::nodeset::NodeSet;
 use super::{Revision, RevisionError};
 
 /// A match of alembic's `(?:(.+?)@)?(\w+)?((?:\+|-)\d+)` at the start of a target:
@@ -265,7 +266,7 @@ impl RevisionMap {
         inclusive: bool,
         implicit_base: bool,
         assert_relative_length: bool,
-    ) -> Result<(HashSet<usize>, Vec<Node>), RevisionError> {
+    ) -> Result<(NodeSet, Vec<Node>), RevisionError> {
         let parsed = self.parse_upgrade_target(lower, upper, assert_relative_length)?;
         if parsed.contains(&Node::Null) {
             // `<rev>+N` walked past the end of its branch (alembic asserts here)
@@ -291,21 +292,22 @@ impl RevisionMap {
                         labels.len()
                     )));
                 }
-                branch = labels[0].clone();
+                branch = labels[0].to_string();
             }
-            targets.retain(|&t| self.revs[t].branch_labels.contains(&branch));
+            targets.retain(|&t| self.revs[t].branch_labels.iter().any(|l| **l == *branch));
         }
 
-        let mut required: HashSet<usize> = self
-            .related_checked(super::map::Rel::NormalizedDown, &targets, false)?
-            .into_iter()
-            .collect();
+        let n = self.revs.len();
+        let mut required = NodeSet::from_indices(
+            n,
+            self.related_checked(super::map::Rel::NormalizedDown, &targets, false)?,
+        );
         required.extend(targets.iter().copied());
 
         let mut current = self.resolve(lower)?;
         if !implicit_base
             && current.iter().any(|c| match c {
-                Node::Rev(i) => !required.contains(i),
+                Node::Rev(i) => !required.contains(*i),
                 Node::Base => true,
                 Node::Null => false,
             })
@@ -337,23 +339,23 @@ impl RevisionMap {
             }
         }
         let current_idx = RevisionMap::require_revisions(&current)?;
-        let mut current_set: HashSet<usize> = self
-            .related_checked(super::map::Rel::NormalizedDown, &current_idx, false)?
-            .into_iter()
-            .collect();
+        let mut current_set = NodeSet::from_indices(
+            n,
+            self.related_checked(super::map::Rel::NormalizedDown, &current_idx, false)?,
+        );
         current_set.extend(current_idx.iter().copied());
 
-        let mut needs: HashSet<usize> = required.difference(&current_set).copied().collect();
+        let mut needs = required.difference(&current_set);
         if inclusive {
             let lower_nodes = self.resolve(&lower)?;
             needs.extend(RevisionMap::require_revisions(&lower_nodes)?);
         }
         if !current_idx.is_empty() && !implicit_base {
-            let below: HashSet<usize> = self
-                .related_checked(super::map::Rel::Next, &current_idx, false)?
-                .into_iter()
-                .collect();
-            needs.retain(|n| below.contains(n));
+            let below = NodeSet::from_indices(
+                n,
+                self.related_checked(super::map::Rel::Next, &current_idx, false)?,
+            );
+            needs.retain(|i| below.contains(i));
         }
         Ok((needs, targets.into_iter().map(Node::Rev).collect()))
     }
@@ -366,7 +368,7 @@ impl RevisionMap {
         inclusive: bool,
         implicit_base: bool,
         assert_relative_length: bool,
-    ) -> Result<(HashSet<usize>, Vec<Node>), RevisionError> {
+    ) -> Result<(NodeSet, Vec<Node>), RevisionError> {
         let (branch_label, target) =
             self.parse_downgrade_target(upper, lower, assert_relative_length)?;
         let target = match target {
@@ -408,15 +410,17 @@ impl RevisionMap {
         let heads = self.resolve(upper)?;
         let head_idx = RevisionMap::require_revisions(&heads)?;
 
-        let active: HashSet<usize> = self.ancestors(&head_idx, true).into_iter().collect();
-        let mut drop: HashSet<usize> = self
-            .descendants(&roots, true)
-            .into_iter()
-            .filter(|d| active.contains(d))
-            .collect();
+        let n = self.revs.len();
+        let active = self.related_set(Rel::NormalizedDown, &head_idx);
+        let mut drop = NodeSet::from_indices(
+            n,
+            self.descendants(&roots, true)
+                .into_iter()
+                .filter(|&d| active.contains(d)),
+        );
         if implicit_base {
-            let keep: HashSet<usize> = self.ancestors(&roots, true).into_iter().collect();
-            drop.extend(active.difference(&keep).copied());
+            let keep = self.related_set(Rel::NormalizedDown, &roots);
+            drop.union_with(&active.difference(&keep));
         }
         if let Some(t) = target
             && drop.is_empty()
@@ -434,19 +438,38 @@ impl RevisionMap {
     /// everything that depends on it.
     pub(crate) fn topological_sort(
         &self,
-        revisions: &HashSet<usize>,
+        revisions: &NodeSet,
         heads: &[Node],
     ) -> Result<Vec<usize>, RevisionError> {
         let mut todo = revisions.clone();
-        let ancestors_of =
-            |i: usize| -> HashSet<usize> { self.ancestors(&[i], true).into_iter().collect() };
         let mut current_heads: Vec<usize> = RevisionMap::rev_indices(heads)
             .into_iter()
-            .filter(|h| todo.contains(h))
+            .filter(|&h| todo.contains(h))
             .collect();
         current_heads.sort_unstable();
         current_heads.dedup();
-        let mut ancestors_by_idx: Vec<HashSet<usize>> =
+        // The ancestor sets the walk below asks for: the heads', and those of the parents
+        // it switches to at a merge or a dependency. Computed in one pass up the graph.
+        let mut needed = current_heads.clone();
+        for c in todo.iter() {
+            if !self.revs[c].normalized_resolved_dependencies.is_empty()
+                || self.versioned_down[c].len() != 1
+            {
+                needed.extend(
+                    self.normalized_down[c]
+                        .iter()
+                        .copied()
+                        .filter(|&p| todo.contains(p)),
+                );
+            }
+        }
+        let mut precomputed = self.ancestor_sets(&needed);
+        let mut ancestors_of = |i: usize| {
+            precomputed[i]
+                .take()
+                .unwrap_or_else(|| self.related_set(Rel::NormalizedDown, &[i]))
+        };
+        let mut ancestors_by_idx: Vec<NodeSet> =
             current_heads.iter().map(|&h| ancestors_of(h)).collect();
         let mut output = Vec::with_capacity(todo.len());
         let mut current = 0usize;
@@ -455,19 +478,19 @@ impl RevisionMap {
             if let Some(k) = ancestors_by_idx
                 .iter()
                 .enumerate()
-                .position(|(k, anc)| k != current && anc.contains(&candidate))
+                .position(|(k, anc)| k != current && anc.contains(candidate))
             {
                 // another head depends on us: walk that one first
                 current = k;
                 continue;
             }
-            if todo.remove(&candidate) {
+            if todo.remove(candidate) {
                 output.push(candidate);
             }
             let to_add: Vec<usize> = self.normalized_down[candidate]
                 .iter()
                 .copied()
-                .filter(|r| todo.contains(r) && !current_heads.contains(r))
+                .filter(|&r| todo.contains(r) && !current_heads.contains(&r))
                 .collect();
             if to_add.is_empty() {
                 current_heads.remove(current);
@@ -479,7 +502,7 @@ impl RevisionMap {
                 && self.versioned_down[candidate].len() == 1
             {
                 current_heads[current] = to_add[0];
-                ancestors_by_idx[current].remove(&candidate);
+                ancestors_by_idx[current].remove(candidate);
             } else {
                 current_heads[current] = to_add[0];
                 current_heads.extend_from_slice(&to_add[1..]);

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use super::lexer::{Line, Tok, logical_lines};
+use super::lexer::{LineError, Tok, each_logical_line};
 use crate::config::pytext::py_strip;
 use crate::revision::{Revision, RevisionError};
 
@@ -119,11 +119,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
         return Some(enc);
     }
     // The second line counts only when the first holds nothing but a comment.
-    let first_trimmed: Vec<u8> = first
-        .iter()
-        .copied()
-        .skip_while(|b| matches!(b, b' ' | b'\t' | b'\x0c' | b'\r'))
-        .collect();
+    let first_trimmed = first.trim_ascii_start();
     if first_trimmed.is_empty() || first_trimmed[0] == b'#' {
         return lines.next().and_then(coding_of_line);
     }
@@ -132,6 +128,13 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 
 /// `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)` on one line.
 fn coding_of_line(line: &[u8]) -> Option<String> {
+    // most first lines are not comments: decide that without decoding
+    let start = line
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\x0c'))?;
+    if line[start] != b'#' {
+        return None;
+    }
     let line = String::from_utf8_lossy(line);
     let rest = line.trim_start_matches([' ', '\t', '\x0c']);
     let comment = rest.strip_prefix('#')?;
@@ -169,13 +172,11 @@ pub fn parse_script(path: &Path, source: &str) -> HeaderParse {
     } else {
         Cow::Borrowed(source)
     };
-    let lines = match logical_lines(&source) {
-        Ok(lines) => lines,
-        Err(e) => return needs(format!("cannot tokenize: {}", e.0)),
-    };
-    match analyse(&lines) {
-        Ok(found) => found.into_header(path),
-        Err(reason) => needs(reason),
+    let mut analysis = Analysis::default();
+    match each_logical_line(&source, |indented, toks| analysis.line(indented, toks)) {
+        Ok(()) => analysis.found.into_header(path),
+        Err(LineError::Lex(e)) => needs(format!("cannot tokenize: {}", e.0)),
+        Err(LineError::Visit(reason)) => needs(reason),
     }
 }
 
@@ -229,7 +230,13 @@ const COMPOUND_KEYWORDS: [&str; 9] = [
 ];
 
 fn header_index(name: &str) -> Option<usize> {
-    HEADER_NAMES.iter().position(|n| *n == name)
+    match name {
+        "revision" => Some(0),
+        "down_revision" => Some(1),
+        "branch_labels" => Some(2),
+        "depends_on" => Some(3),
+        _ => None,
+    }
 }
 
 /// The first header name a token slice mentions, other than as an attribute (`x.revision`).
@@ -251,18 +258,31 @@ fn is_star_import(toks: &[Tok<'_>]) -> bool {
         .any(|w| w == [Tok::Name("import"), Tok::Op("*")])
 }
 
-fn analyse(lines: &[Line<'_>]) -> Result<Found, String> {
-    let mut found = Found::default();
-    let mut block = Block::Module;
-    let mut first_statement = true;
+/// The module-level statements seen so far, one logical line at a time.
+struct Analysis {
+    found: Found,
+    block: Block,
+    first_statement: bool,
+}
 
-    for line in lines {
-        let toks = line.toks.as_slice();
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            found: Found::default(),
+            block: Block::Module,
+            first_statement: true,
+        }
+    }
+}
+
+impl Analysis {
+    /// Take in one logical line; an error says why the file must be imported.
+    fn line(&mut self, indented: bool, toks: &[Tok<'_>]) -> Result<(), String> {
         if is_star_import(toks) {
             return Err("star import".to_string());
         }
-        if line.indented {
-            match block {
+        if indented {
+            match self.block {
                 Block::Module => {
                     if let Some(name) = mentioned_name(toks) {
                         return Err(format!("{name} used inside a module-level block"));
@@ -270,7 +290,7 @@ fn analyse(lines: &[Line<'_>]) -> Result<Found, String> {
                 }
                 Block::Scope => check_global(toks)?,
             }
-            continue;
+            return Ok(());
         }
         let first = toks[0];
         let is_scope = matches!(first, Tok::Name("def" | "class" | "async") | Tok::Op("@"));
@@ -280,48 +300,47 @@ fn analyse(lines: &[Line<'_>]) -> Result<Found, String> {
             _ => false,
         };
         if is_scope {
-            first_statement = false;
-            block = Block::Scope;
+            self.first_statement = false;
+            self.block = Block::Scope;
             if let Some(Tok::Name(n)) = toks.get(1)
                 && header_index(n).is_some()
             {
                 return Err(format!("{n} defined by def/class"));
             }
-            check_global(toks)?;
-            continue;
+            return check_global(toks);
         }
         if is_compound {
-            first_statement = false;
-            block = Block::Module;
+            self.first_statement = false;
+            self.block = Block::Module;
             if let Some(name) = mentioned_name(toks) {
                 return Err(format!("{name} used inside a module-level block"));
             }
-            continue;
+            return Ok(());
         }
-        block = Block::Module;
+        self.block = Block::Module;
         for stmt in toks.split(|t| *t == Tok::Op(";")) {
             if stmt.is_empty() {
                 continue;
             }
-            if std::mem::take(&mut first_statement)
+            if std::mem::take(&mut self.first_statement)
                 && let Some(doc) = docstring(stmt)
             {
-                found.doc = Some(doc?);
+                self.found.doc = Some(doc?);
                 continue;
             }
             if let Some((index, rhs)) = header_assignment(stmt) {
                 let name = HEADER_NAMES[index];
-                if found.values[index].is_some() {
+                if self.found.values[index].is_some() {
                     return Err(format!("{name} assigned more than once"));
                 }
                 let value = parse_literal(rhs).map_err(|why| format!("{name}: {why}"))?;
-                found.values[index] = Some(value);
+                self.found.values[index] = Some(value);
             } else if let Some(name) = mentioned_name(stmt) {
                 return Err(format!("{name} used in a module-level statement"));
             }
         }
+        Ok(())
     }
-    Ok(found)
 }
 
 /// Inside a function or class body only `global <name>` can rebind a header name.
@@ -416,6 +435,10 @@ fn string_group(toks: &[Tok<'_>]) -> Option<Result<String, StrError>> {
 
 /// Python's escape processing for a non-raw `str` literal body.
 fn unescape_into(body: &str, out: &mut String) -> Result<(), &'static str> {
+    if !body.contains('\\') {
+        out.push_str(body);
+        return Ok(());
+    }
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -493,8 +516,18 @@ fn split_commas<'s, 'a>(toks: &'s [Tok<'a>]) -> (Vec<&'s [Tok<'a>]>, bool) {
 
 /// Evaluate the right-hand side of a header assignment.
 fn parse_literal(toks: &[Tok<'_>]) -> Result<Literal, String> {
-    if toks == [Tok::Name("None")] {
-        return Ok(Literal::None);
+    match toks {
+        [Tok::Name("None")] => return Ok(Literal::None),
+        // the usual single string: no commas or brackets to look for
+        [Tok::Str { .. }] => {
+            return match string_group(toks) {
+                Some(Ok(s)) => Ok(Literal::Str(s)),
+                Some(Err(StrError::NotText)) => Err("bytes or f-string value".to_string()),
+                Some(Err(StrError::Unsupported(why))) => Err(why.to_string()),
+                None => Err("value is not a literal".to_string()),
+            };
+        }
+        _ => {}
     }
     let (parts, has_comma) = split_commas(toks);
     if has_comma {

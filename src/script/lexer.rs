@@ -16,46 +16,84 @@ pub(crate) enum Tok<'a> {
     Other,
 }
 
-/// A logical line: its tokens and whether it started at column 0.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Line<'a> {
-    pub(crate) indented: bool,
-    pub(crate) toks: Vec<Tok<'a>>,
-}
-
 /// Why the source could not be tokenized (the Python import will report the real error).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LexError(pub(crate) &'static str);
 
-const OPERATORS: [&str; 26] = [
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=",
-    "%=", "&=", "|=", "^=", "@=", "**", "//", "<<", ">>", "<>", "~",
-];
+/// Why [`each_logical_line`] stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LineError<E> {
+    /// The source does not tokenize.
+    Lex(LexError),
+    /// The visitor refused a line.
+    Visit(E),
+}
 
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 fn is_string_prefix(word: &str) -> bool {
-    word.len() <= 2
-        && word
-            .bytes()
-            .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'u' | b'b' | b'f' | b't'))
-        && matches!(
-            word.to_ascii_lowercase().as_str(),
-            "r" | "u" | "b" | "f" | "t" | "br" | "rb" | "fr" | "rf" | "tr" | "rt"
-        )
+    let lower = |b: u8| b.to_ascii_lowercase();
+    match word.as_bytes() {
+        [a] => matches!(lower(*a), b'r' | b'u' | b'b' | b'f' | b't'),
+        [a, b] => matches!(
+            (lower(*a), lower(*b)),
+            (b'b', b'r') | (b'r', b'b') | (b'f', b'r') | (b'r', b'f') | (b't', b'r') | (b'r', b't')
+        ),
+        _ => false,
+    }
 }
 
-/// Split `src` (newlines already normalised to `\n`) into logical lines.
-pub(crate) fn logical_lines(src: &str) -> Result<Vec<Line<'_>>, LexError> {
+/// The length of the operator or delimiter `rest` starts with (ASCII): the longest of
+/// Python's multi-character operators, else one character.
+fn operator_len(rest: &[u8]) -> usize {
+    match rest {
+        [b'*', b'*', b'=', ..]
+        | [b'/', b'/', b'=', ..]
+        | [b'>', b'>', b'=', ..]
+        | [b'<', b'<', b'=', ..]
+        | [b'.', b'.', b'.', ..] => 3,
+        [b'-', b'>', ..]
+        | [b':', b'=', ..]
+        | [
+            b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^'
+            | b'@',
+            b'=',
+            ..,
+        ]
+        | [b'*', b'*', ..]
+        | [b'/', b'/', ..]
+        | [b'<', b'<', ..]
+        | [b'>', b'>', ..]
+        | [b'<', b'>', ..] => 2,
+        _ => 1,
+    }
+}
+
+/// Split `src` (newlines already normalised to `\n`) into logical lines and hand each to
+/// `visit` with whether it is indented; the token slice is reused between lines. Stops at
+/// the first line `visit` refuses.
+pub(crate) fn each_logical_line<'a, E>(
+    src: &'a str,
+    mut visit: impl FnMut(bool, &[Tok<'a>]) -> Result<(), E>,
+) -> Result<(), LineError<E>> {
     let bytes = src.as_bytes();
-    let mut lines = Vec::new();
+    let mut toks: Vec<Tok<'a>> = Vec::with_capacity(32);
+    let mut line_indented = false;
     let mut i = 0;
     let mut depth = 0usize;
-    let mut current: Option<Line<'_>> = None;
     let mut at_line_start = true;
     let mut indent = 0usize;
+    let lex = |e: &'static str| LineError::Lex(LexError(e));
+    macro_rules! push {
+        ($tok:expr) => {{
+            if toks.is_empty() {
+                line_indented = indent > 0;
+            }
+            toks.push($tok);
+        }};
+    }
 
     while i < bytes.len() {
         let b = bytes[i];
@@ -72,10 +110,9 @@ pub(crate) fn logical_lines(src: &str) -> Result<Vec<Line<'_>>, LexError> {
         match b {
             b'\n' => {
                 i += 1;
-                if depth == 0
-                    && let Some(line) = current.take()
-                {
-                    lines.push(line);
+                if depth == 0 && !toks.is_empty() {
+                    visit(line_indented, &toks).map_err(LineError::Visit)?;
+                    toks.clear();
                 }
                 at_line_start = depth == 0;
             }
@@ -89,12 +126,12 @@ pub(crate) fn logical_lines(src: &str) -> Result<Vec<Line<'_>>, LexError> {
                 if bytes.get(i + 1) == Some(&b'\n') {
                     i += 2;
                 } else {
-                    return Err(LexError("unexpected character after line continuation"));
+                    return Err(lex("unexpected character after line continuation"));
                 }
             }
             b'"' | b'\'' => {
-                let (tok, end) = lex_string(src, i, i)?;
-                push(&mut current, indent, tok);
+                let (tok, end) = lex_string(src, i, i).map_err(LineError::Lex)?;
+                push!(tok);
                 i = end;
             }
             _ if is_ident_byte(b) && !b.is_ascii_digit() => {
@@ -104,11 +141,11 @@ pub(crate) fn logical_lines(src: &str) -> Result<Vec<Line<'_>>, LexError> {
                 }
                 let word = &src[start..i];
                 if i < bytes.len() && matches!(bytes[i], b'"' | b'\'') && is_string_prefix(word) {
-                    let (tok, end) = lex_string(src, start, i)?;
-                    push(&mut current, indent, tok);
+                    let (tok, end) = lex_string(src, start, i).map_err(LineError::Lex)?;
+                    push!(tok);
                     i = end;
                 } else {
-                    push(&mut current, indent, Tok::Name(word));
+                    push!(Tok::Name(word));
                 }
             }
             b'0'..=b'9' => {
@@ -121,53 +158,38 @@ pub(crate) fn logical_lines(src: &str) -> Result<Vec<Line<'_>>, LexError> {
                     }
                     i += 1;
                 }
-                push(&mut current, indent, Tok::Other);
+                push!(Tok::Other);
             }
             b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
                 i += 1;
                 while i < bytes.len() && (is_ident_byte(bytes[i]) || bytes[i] == b'.') {
                     i += 1;
                 }
-                push(&mut current, indent, Tok::Other);
+                push!(Tok::Other);
             }
             _ => {
-                let rest = &src[i..];
-                let op = OPERATORS
-                    .iter()
-                    .find(|op| rest.starts_with(**op))
-                    .copied()
-                    .unwrap_or(&rest[..1]);
-                match op {
-                    "(" | "[" | "{" => depth += 1,
-                    ")" | "]" | "}" => {
+                let len = operator_len(&bytes[i..]);
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => {
                         depth = depth
                             .checked_sub(1)
-                            .ok_or(LexError("unmatched closing bracket"))?
+                            .ok_or(lex("unmatched closing bracket"))?
                     }
                     _ => {}
                 }
-                i += op.len();
-                push(&mut current, indent, Tok::Op(op));
+                push!(Tok::Op(&src[i..i + len]));
+                i += len;
             }
         }
     }
     if depth != 0 {
-        return Err(LexError("unexpected EOF in multi-line statement"));
+        return Err(lex("unexpected EOF in multi-line statement"));
     }
-    if let Some(line) = current.take() {
-        lines.push(line);
+    if !toks.is_empty() {
+        visit(line_indented, &toks).map_err(LineError::Visit)?;
     }
-    Ok(lines)
-}
-
-fn push<'a>(current: &mut Option<Line<'a>>, indent: usize, tok: Tok<'a>) {
-    current
-        .get_or_insert_with(|| Line {
-            indented: indent > 0,
-            toks: Vec::new(),
-        })
-        .toks
-        .push(tok);
+    Ok(())
 }
 
 /// Lex a string literal whose prefix starts at `start` and whose quote is at `quote_at`.

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::ScriptError;
@@ -60,7 +61,9 @@ pub fn scan_with_warnings(
     sourceless: bool,
 ) -> Result<Scan, ScriptError> {
     let mut scan = Scan::default();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    // the resolved paths are normalised, so their bytes identify them (hashing a `Path`
+    // walks its components, noticeable over thousands of files)
+    let mut seen: HashSet<std::ffi::OsString, foldhash::fast::FixedState> = HashSet::default();
     for dir in dirs {
         let dir = std::path::absolute(dir).map_err(|e| ScriptError::Io {
             path: dir.to_string_lossy().into_owned(),
@@ -72,7 +75,7 @@ pub fn scan_with_warnings(
         let mut files = Vec::new();
         list_py_dir(&dir, recursive, sourceless, &mut files);
         for real in files {
-            if !seen.insert(real.clone()) {
+            if !seen.insert(real.as_os_str().to_owned()) {
                 scan.warnings.push(format!(
                     "File {} loaded twice! ignoring. Please ensure version_locations is unique.",
                     real.display()
@@ -107,8 +110,15 @@ pub fn parse_items(items: Vec<ScanItem>) -> Vec<LoadedScript> {
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
+    let load_all = |items: Vec<ScanItem>| {
+        let mut buf = Vec::new();
+        items
+            .into_iter()
+            .map(|item| load_one(item, &mut buf))
+            .collect::<Vec<_>>()
+    };
     if workers <= 1 || items.len() < 64 {
-        return items.into_iter().map(load_one).collect();
+        return load_all(items);
     }
     let chunk = items.len().div_ceil(workers);
     let mut chunks: Vec<Vec<ScanItem>> = Vec::new();
@@ -119,7 +129,7 @@ pub fn parse_items(items: Vec<ScanItem>) -> Vec<LoadedScript> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(load_one).collect::<Vec<_>>()))
+            .map(|chunk| scope.spawn(move || load_all(chunk)))
             .collect();
         handles
             .into_iter()
@@ -128,16 +138,41 @@ pub fn parse_items(items: Vec<ScanItem>) -> Vec<LoadedScript> {
     })
 }
 
-fn load_one(item: ScanItem) -> LoadedScript {
+fn load_one(item: ScanItem, buf: &mut Vec<u8>) -> LoadedScript {
     let header = if !item.is_source {
         HeaderParse::NeedsImport("sourceless file".to_string())
     } else {
-        match fs::read(&item.path) {
-            Ok(bytes) => parse_script_bytes(&item.path, &bytes),
+        match read_into(&item.path, buf) {
+            Ok(len) => parse_script_bytes(&item.path, &buf[..len]),
             Err(e) => HeaderParse::NeedsImport(format!("cannot read: {e}")),
         }
     };
     LoadedScript { item, header }
+}
+
+/// Read the whole file into the start of `buf` (reused between files, grown as needed)
+/// and return its length: open, read until the end, close. `fs::read` would also ask for
+/// the file's size first, one more system call per file.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut file = fs::File::open(path)?;
+    if buf.is_empty() {
+        buf.resize(16 * 1024, 0);
+    }
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            buf.resize(2 * len, 0);
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            // a regular file reads short only at its end (Linux, FUSE included): spare
+            // the read that would return 0, one system call per file
+            Ok(read) if len + read < buf.len() => return Ok(len + read),
+            Ok(read) => len += read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// `Path.resolve()`: follow symlinks; a path that cannot be resolved stays as it is.
