@@ -1,7 +1,9 @@
 """Run every benchmark: alembic-rs against alembic on the same work, ratios printed.
 
-    python bench/run.py            # read commands, the runtime (--sql, online, floor), data
-    python bench/run.py --proxy    # also the online upgrade through a 5 ms latency proxy
+    python bench/run.py            # read commands, the runtime (--sql, online, floor), data,
+                                   # the seed's data migration
+    python bench/run.py --proxy    # also the online upgrade and the data migration through
+                                   # a 5 ms latency proxy
 
 The Python flags that slow every tool alike in some shells (PYTHONUNBUFFERED,
 PYTHONDONTWRITEBYTECODE) are dropped for the measured processes, as a user's shell has
@@ -24,12 +26,14 @@ def main() -> None:
         for k, v in os.environ.items()
         if k not in ("PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE")
     }
+    proxy = "--proxy" in sys.argv[1:]
     runs = [
         [sys.executable, str(HERE / "bench_read.py")],
         [sys.executable, str(HERE / "bench_runtime.py")],
         [sys.executable, str(HERE / "bench_data.py")],
+        [sys.executable, str(HERE / "bench_data_migration.py"), *([] if proxy else ["--no-proxy"])],
     ]
-    if "--proxy" in sys.argv[1:]:
+    if proxy:
         runs.append([sys.executable, str(HERE / "bench_runtime.py"), "--proxy"])
     for argv in runs:
         print(f"\n## {Path(argv[1]).name} {' '.join(argv[2:])}\n", flush=True)
