@@ -9,7 +9,8 @@ with existing data"): a LIMIT/OFFSET loop of SELECTs, 1,000 ids at a time, with 
 parameterised UPDATE per row, through ``op.get_bind()`` and ``sa.text`` (with an
 ``ORDER BY id``, so that every run visits the same rows). The ``users`` table is filled
 before each run, outside the timing; each run is a fresh process on a fresh database
-(``upgrade head`` of a one-revision project).
+(``upgrade head`` of a one-revision project). The tools take turns, ``--repeat`` times
+(3), and each one's fastest migration is kept: the machine's load weighs on both alike.
 
 Printed per tool: the whole command's time and the migration's own (measured inside
 ``upgrade()``), and the ratios alembic / alembic-rs. On loopback with ``--rows`` rows;
@@ -25,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,8 +146,16 @@ def one_run(
         rp.drop_database(db)
 
 
-def best(runs: list[Run]) -> Run:
-    return min(runs, key=lambda r: r.total)
+def alternating(
+    tools: dict[str, list[str]], repeat: int, one: Callable[[list[str]], Run]
+) -> dict[str, Run]:
+    """Each tool's best of ``repeat`` runs, the tools taking turns (a shared machine's
+    load then weighs on both alike)."""
+    runs: dict[str, list[Run]] = {name: [] for name in tools}
+    for _ in range(repeat):
+        for name, cmd in tools.items():
+            runs[name].append(one(cmd))
+    return {name: min(rs, key=lambda r: r.migration) for name, rs in runs.items()}
 
 
 def bench_loopback(tools: dict[str, list[str]], project: Path, work: Path, args) -> None:
@@ -156,12 +166,9 @@ def bench_loopback(tools: dict[str, list[str]], project: Path, work: Path, args)
     )
     ratios = []
     for dialect in args.dialects.split(","):
-        results = {
-            name: best(
-                [one_run(cmd, project, work, dialect, args.rows) for _ in range(args.repeat)]
-            )
-            for name, cmd in tools.items()
-        }
+        results = alternating(
+            tools, args.repeat, lambda cmd, d=dialect: one_run(cmd, project, work, d, args.rows)
+        )
         for name, r in results.items():
             print(f"| {dialect} | {name} | {_fmt(r.total)} | {_fmt(r.migration)} |", flush=True)
         ratios += ratio_lines(dialect, results)
@@ -176,15 +183,11 @@ def bench_proxy(tools: dict[str, list[str]], project: Path, work: Path, args) ->
         "|---|---:|---:|---:|"
     )
     with LatencyProxy(rp.PG_HOST, rp.PG_PORT, delay=args.delay_ms / 1000) as proxy:
-        results = {
-            name: best(
-                [
-                    one_run(cmd, project, work, "postgresql", args.proxy_rows, proxy)
-                    for _ in range(args.repeat)
-                ]
-            )
-            for name, cmd in tools.items()
-        }
+        results = alternating(
+            tools,
+            args.repeat,
+            lambda cmd: one_run(cmd, project, work, "postgresql", args.proxy_rows, proxy),
+        )
     for name, r in results.items():
         print(f"| {name} | {_fmt(r.total)} | {_fmt(r.migration)} | {r.turns:,} |")
     print("\n" + "\n".join(ratio_lines("postgresql via the proxy", results)) + "\n")
@@ -209,7 +212,9 @@ def main() -> None:
     parser.add_argument("--proxy-rows", type=int, default=1_000, help="rows through the proxy")
     parser.add_argument("--delay-ms", type=float, default=5.0, help="proxy delay, each way")
     parser.add_argument("--dialects", default="postgresql,sqlite", help="on loopback")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the best is kept")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per cell, tools alternating; the best is kept"
+    )
     parser.add_argument("--no-proxy", action="store_true", help="loopback only")
     args = parser.parse_args()
 

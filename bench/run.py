@@ -1,7 +1,8 @@
 """Run every benchmark: alembic-rs against alembic on the same work, ratios printed.
 
     python bench/run.py            # read commands, the runtime on both chains (--sql and its
-                                   # floor, online and psql, through a 5 ms proxy), data
+                                   # floor, online and psql), data, the seed's data migration,
+                                   # and the online runs through a 5 ms latency proxy
     python bench/run.py --no-proxy # without the runs through the latency proxy
 
 The Python flags that slow every tool alike in some shells (PYTHONUNBUFFERED,
@@ -25,12 +26,14 @@ def main() -> None:
         for k, v in os.environ.items()
         if k not in ("PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE")
     }
+    proxy = "--no-proxy" not in sys.argv[1:]
     runs = [
         [sys.executable, str(HERE / "bench_read.py")],
         [sys.executable, str(HERE / "bench_runtime.py")],
         [sys.executable, str(HERE / "bench_data.py")],
+        [sys.executable, str(HERE / "bench_data_migration.py"), *([] if proxy else ["--no-proxy"])],
     ]
-    if "--no-proxy" not in sys.argv[1:]:
+    if proxy:
         runs.append([sys.executable, str(HERE / "bench_runtime.py"), "--proxy"])
     for argv in runs:
         print(f"\n## {Path(argv[1]).name} {' '.join(argv[2:])}\n", flush=True)
