@@ -624,7 +624,11 @@ def _raised(migration_context_cls, operations_cls, call) -> tuple[str, str]:
     )
     with pytest.raises(Exception) as info:
         call(operations_cls(ctx))
-    return type(info.value).__name__, re.sub(r"0x[0-9a-f]+", "0x", str(info.value))
+    message = re.sub(r"0x[0-9a-f]+", "0x", str(info.value))
+    # SQLAlchemy 2.0's repr of alembic's stand-in CheckConstraint shows a _create_rule ours
+    # lacks (a known divergence in the repr inside the message, listed on issue 14)
+    message = re.sub(r"(, )?_create_rule=<[^>]*>", "", message)
+    return type(info.value).__name__, message
 
 
 UNRENDERABLE = {
